@@ -1,0 +1,52 @@
+// The contract between the graph compiler (../compile.ts) and the op table.
+// Each op family is one file exporting OpEntry values; ops/index.ts lists them.
+import type { tf } from "../tf.js";
+import type { Attribute, Node } from "../../../graph/types.js";
+
+/**
+ * How an op wants its spatial tensors laid out. The compiler keeps NCHW data in
+ * NHWC ("channelsLast") between ops that accept it, and transposes only where a
+ * layout-sensitive op needs ONNX's own layout, so layout costs are paid once.
+ * - "onnx": inputs arrive in ONNX layout, outputs are in ONNX layout (default).
+ * - "channelsLast": input 0 (N,C,spatial…) arrives as (N,spatial…,C); outputs
+ *   that are spatial are produced channels-last. Conv, pools, BatchNorm…
+ * - "elementwise": the op is layout-agnostic; the compiler aligns all inputs to
+ *   one layout (broadcast operands permuted to match) and outputs keep it.
+ */
+export type LayoutPolicy = "onnx" | "channelsLast" | "elementwise";
+
+/** Declared attribute: type and default; `required` ones fail loudly when absent. */
+export type AttrSpec = Readonly<Record<string, { type: Attribute["type"]; default?: unknown; required?: boolean }>>;
+
+/** Attributes after defaults are applied: plain JS values (Tensor for tensor attrs). */
+export type Attrs = Readonly<Record<string, unknown>>;
+
+export interface OpContext {
+  readonly node: Node;
+  readonly opset: number;
+  /** Layout the spatial input 0 actually arrived in (for "channelsLast" / "elementwise" ops). */
+  readonly layout: "onnx" | "channelsLast";
+  /** True while training: Dropout drops, BatchNormalization uses batch statistics. */
+  readonly training: boolean;
+  /** Seeded randomness for Dropout etc. */
+  readonly seed: () => number;
+  /** Record a new value for an initializer (BatchNorm running mean/var in training). */
+  readonly updateState: (initializerName: string, value: tf.Tensor) => void;
+  /**
+   * Constant values known at compile time (initializers, Constant outputs, folded
+   * shapes): ops read shape-like inputs (Reshape's shape, Slice's starts…) here.
+   */
+  readonly constantOf: (inputIndex: number) => Int32Array | Float32Array | undefined;
+}
+
+export interface OpEntry {
+  readonly opType: string;
+  /** "" = ai.onnx. */
+  readonly domain?: string;
+  /** First opset version this entry implements; the newest entry ≤ the model's opset wins. */
+  readonly since: number;
+  readonly attributes?: AttrSpec;
+  readonly layout?: LayoutPolicy;
+  /** Inputs are tf tensors (undefined for omitted optional inputs); int64 arrives as int32. */
+  run(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[];
+}
