@@ -4,9 +4,20 @@
 // display/ never imports the kernel: the kernel imports this and sets the sink.
 import type { MimeBundle } from "./mime.js";
 
+export interface DisplayOptions {
+  displayId?: string;
+  update?: boolean;
+  /**
+   * Set by live displays (progress bars, training curves): "partial" for an
+   * intermediate state, "final" for the last one. Hosts that cannot redraw in
+   * place (plain stdout, a piped REPL) print only the final state.
+   */
+  live?: "partial" | "final";
+}
+
 export interface DisplaySink {
   /** Show a bundle. With `update: true`, replace the display with id `displayId` in place. */
-  display(bundle: MimeBundle, options?: { displayId?: string; update?: boolean }): void;
+  display(bundle: MimeBundle, options?: DisplayOptions): void;
   /** Clear the cell's output; with `wait`, only when the next output arrives. */
   clearOutput(wait?: boolean): void;
   /** True when rich (HTML/Plotly) output is rendered, e.g. in Jupyter. */
@@ -16,9 +27,10 @@ export interface DisplaySink {
 const stdoutSink: DisplaySink = {
   rich: false,
   display(bundle, options) {
-    // Updates of an in-place display (progress) are skipped on a plain stream
-    // except the last one, which the producer sends with a final flag in text.
-    if (options?.update) return;
+    // Intermediate states of a live display (progress) are skipped on a plain
+    // stream; its final state is printed once.
+    if (options?.live === "partial") return;
+    if (options?.update && options.live !== "final") return;
     process.stdout.write(bundle["text/plain"] + "\n");
   },
   clearOutput() {},

@@ -39,6 +39,18 @@ export interface OpContext {
   readonly constantOf: (inputIndex: number) => Int32Array | Float32Array | undefined;
 }
 
+/**
+ * An input (usually a weight) the op takes in a backend layout, e.g. Conv's
+ * OIHW filter as HWIO. The compiler converts initializers once at compile time
+ * and any other value per call, so `run` always receives the backend layout;
+ * exportGraph uses `toOnnx` to write trained weights back.
+ */
+export interface InputLayout {
+  toBackend(w: tf.Tensor, attrs: Attrs): tf.Tensor;
+  /** Inverse of toBackend; `onnxDims` are the original ONNX dims. */
+  toOnnx(w: tf.Tensor, attrs: Attrs, onnxDims: readonly number[]): tf.Tensor;
+}
+
 export interface OpEntry {
   readonly opType: string;
   /** "" = ai.onnx. */
@@ -47,6 +59,8 @@ export interface OpEntry {
   readonly since: number;
   readonly attributes?: AttrSpec;
   readonly layout?: LayoutPolicy;
+  /** Inputs, by index, that `run` receives in a backend layout (see InputLayout). */
+  readonly inputLayouts?: Readonly<Record<number, InputLayout>>;
   /** Inputs are tf tensors (undefined for omitted optional inputs); int64 arrives as int32. */
   run(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[];
 }

@@ -1,0 +1,71 @@
+// compactor bench <model> — latency of one model on each runtime, same inputs,
+// measured in one process: warm-up, then median and p90.
+import { readOnnx } from "../../formats/onnx.js";
+import { table, tableText } from "../../display/table.js";
+import { OptionError } from "../../errors.js";
+import type { Command } from "../command.js";
+import { parseDimFlags, randomInputs } from "../inputs.js";
+import { intOption, stringListOption, stringOption } from "../options.js";
+import { openRunner, parseRuntime, parseTfjsBackend, type RuntimeName } from "../runtimes.js";
+import { measureLatency } from "../timing.js";
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "measure inference latency on tfjs and onnxruntime (median and p90)",
+  usage: "bench <model.onnx> [--backends tfjs,ort] [--batch N] [--runs N] [--warmup N]",
+  help: [
+    ["--backends LIST", "comma-separated runtimes to time (default ort,tfjs)"],
+    ["--tfjs-backend NAME", "tfjs backend: wasm (default), cpu, webgpu, auto…"],
+    ["--batch N", "size of a symbolic batch axis (default 1)"],
+    ["--dim name=N", "size of another symbolic dim (repeatable)"],
+    ["--runs N", "timed runs per runtime (default 20)"],
+    ["--warmup N", "untimed runs first (default 3)"],
+    ["--seed N", "seed for the random inputs (default 0)"],
+  ],
+  options: {
+    backends: { type: "string", default: "ort,tfjs" },
+    "tfjs-backend": { type: "string", default: "wasm" },
+    batch: { type: "string" },
+    dim: { type: "string", multiple: true },
+    runs: { type: "string" },
+    warmup: { type: "string" },
+    seed: { type: "string" },
+  },
+  positionals: [1, 1],
+  async run(input) {
+    const modelPath = input.positionals[0]!;
+    const names = (stringOption(input, "backends") ?? "ort,tfjs").split(",").map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw new OptionError("--backends needs at least one of [tfjs, ort]");
+    const runtimes: RuntimeName[] = names.map((n) => parseRuntime(n, "--backends entry"));
+    const tfjsBackend = parseTfjsBackend(stringOption(input, "tfjs-backend") ?? "wasm");
+    const batch = intOption(input, "batch", 1);
+    const runs = intOption(input, "runs", 20);
+    const warmup = intOption(input, "warmup", 3, 0);
+    const seed = intOption(input, "seed", 0, 0);
+    const dims = parseDimFlags(stringListOption(input, "dim"));
+
+    const graph = await readOnnx(modelPath);
+    const feeds = randomInputs(graph, { seed, batch, dims });
+    const results = [];
+    for (const runtime of runtimes) {
+      if (!input.json) input.log(`timing ${runtime}: ${warmup} warm-up + ${runs} runs…`);
+      const runner = await openRunner(runtime, graph, { tfjsBackend });
+      const latency = await measureLatency(() => runner.run(feeds), { runs, warmup });
+      runner.dispose();
+      results.push({ backend: runtime, medianMs: latency.medianMs, p90Ms: latency.p90Ms, runs: latency.runs });
+    }
+    const json = { model: modelPath, batch, results };
+    const text = tableText(
+      table(results, {
+        title: `${modelPath}, batch ${batch}`,
+        columns: [
+          { key: "backend" },
+          { key: "medianMs", label: "median ms" },
+          { key: "p90Ms", label: "p90 ms" },
+          { key: "runs" },
+        ],
+      }),
+    );
+    return { json, text };
+  },
+};

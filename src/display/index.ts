@@ -1,0 +1,20 @@
+// Public surface of display/: what cells, the REPL and the training loop use.
+export { toMimeBundle, html, markdown, isMimeBundleLike } from "./bundle.js";
+export { display, displayHandle, clearOutput } from "./display.js";
+export type { DisplayHandle, DisplayCallOptions } from "./display.js";
+export { table, formatCell } from "./table.js";
+export type { Table, TableOptions, ColumnSpec, Row, Cell } from "./table.js";
+export { summaryTable, humanCount, humanBytes } from "./summary.js";
+export type { SummaryLike, SummaryLayer } from "./summary.js";
+export { sparkline, progressLine } from "./text.js";
+export type { ProgressState } from "./text.js";
+export { plot } from "./plot.js";
+export type { Plot, Series, PlotOptions, HeatmapOptions } from "./plot.js";
+export { resetPlotlyInline, figureBundle, figurePage, plotlyJsPath, PLOTLY_MIME } from "./plotly.js";
+export type { Figure, PlotlyFigure, PlotlyTrace } from "./plotly.js";
+export { liveDisplay, progress, liveCurve } from "./live.js";
+export type { LiveDisplay, ProgressBar, LiveCurve, LiveCurveOptions, ProgressOptions } from "./live.js";
+export { JUPYTER_DISPLAY } from "./mime.js";
+export type { MimeBundle, Displayable } from "./mime.js";
+export { setDisplaySink, displaySink } from "./sink.js";
+export type { DisplaySink, DisplayOptions } from "./sink.js";

@@ -1,0 +1,125 @@
+// Slice, Gather and Pad. Slice and Gather on shape values are how PyTorch
+// picks dims out of Shape, so both fold rank-1 (and small) values.
+import { attrInt, attrInts } from "../attributes.js";
+import type { Dim } from "../types.js";
+import { add, normalizeAxis, show } from "./dims.js";
+import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
+
+interface SliceAxis {
+  start: number;
+  end: number;
+  step: number;
+}
+
+/** Resolved [first, count] of a slice over a dim of known size (ONNX clamping rules). */
+function sliceRange(size: number, { start, end, step }: SliceAxis): { first: number; count: number } {
+  let s = start < 0 ? start + size : start;
+  let e = end < 0 ? end + size : end;
+  if (step > 0) {
+    s = Math.min(Math.max(s, 0), size);
+    e = Math.min(Math.max(e, 0), size);
+    return { first: s, count: Math.max(0, Math.ceil((e - s) / step)) };
+  }
+  s = Math.min(Math.max(s, 0), size - 1);
+  e = Math.min(Math.max(e, -1), size - 1);
+  return { first: s, count: Math.max(0, Math.ceil((s - e) / -step)) };
+}
+
+const WHOLE_AXIS = 2 ** 31 - 1; // exporters write INT_MAX / INT64_MAX for "to the end"
+
+function slicedDim(d: Dim, a: SliceAxis): Dim {
+  if (typeof d === "number") return sliceRange(d, a).count;
+  return a.start === 0 && a.end >= WHOLE_AXIS && a.step === 1 ? d : null;
+}
+
+function slice(paramsFrom: "attribute" | "input") {
+  return (ctx: InferContext): ValueFacts[] => {
+    const x = ctx.shape(0);
+    const dtype = ctx.dtype(0);
+    if (x === undefined) return [{ dtype }];
+    const given = (i: number): boolean => (ctx.node.inputs[i] ?? "") !== "";
+    const starts = paramsFrom === "attribute" ? attrInts(ctx.node, "starts") : ctx.numbers(1);
+    const ends = paramsFrom === "attribute" ? attrInts(ctx.node, "ends") : ctx.numbers(2);
+    const axes = paramsFrom === "attribute" ? attrInts(ctx.node, "axes", []) : given(3) ? ctx.numbers(3) : [];
+    const steps = paramsFrom === "attribute" ? [] : given(4) ? ctx.numbers(4) : [];
+    if (starts === undefined || ends === undefined || axes === undefined || steps === undefined) {
+      // Which axes are cut is known only at run time when axes are; otherwise those axes are unknown.
+      if (axes === undefined || axes.length === 0) return [{ dtype, shape: x.map(() => null) }];
+      return [{ dtype, shape: x.map((d, i) => (axes.some((a) => normalizeAxis(a, x.length) === i) ? null : d)) }];
+    }
+    const perAxis = new Map<number, SliceAxis>();
+    starts.forEach((start, k) => {
+      const axis = normalizeAxis(axes.length > 0 ? axes[k] : k, x.length);
+      const step = steps.length > 0 ? steps[k] : 1;
+      if (axis === undefined || step === 0) ctx.problem(`slice axis ${axes[k] ?? k} / step ${step} is invalid for ${show(x)}`);
+      else perAxis.set(axis, { start, end: ends[k], step });
+    });
+    const shape = x.map((d, i) => {
+      const a = perAxis.get(i);
+      return a === undefined ? d : slicedDim(d, a);
+    });
+    const v = ctx.value(0);
+    let value: Dim[] | undefined;
+    const a0 = perAxis.get(0);
+    if (v && x.length === 1 && typeof x[0] === "number") {
+      if (a0 === undefined) value = [...v];
+      else {
+        const { first, count } = sliceRange(x[0], a0);
+        value = Array.from({ length: count }, (_, k) => v[first + k * a0.step]);
+      }
+    }
+    return [{ dtype, shape, value }];
+  };
+}
+
+function gather(ctx: InferContext): ValueFacts {
+  const data = ctx.shape(0);
+  const indices = ctx.shape(1);
+  const dtype = ctx.dtype(0);
+  if (data === undefined || indices === undefined) return { dtype };
+  const axis = normalizeAxis(attrInt(ctx.node, "axis", 0), data.length);
+  if (axis === undefined) {
+    ctx.problem(`axis ${attrInt(ctx.node, "axis", 0)} is out of range for ${show(data)}`);
+    return { dtype };
+  }
+  const shape = [...data.slice(0, axis), ...indices, ...data.slice(axis + 1)];
+  // Fold picks from rank-1 values (Shape → Gather is how exporters read one dim).
+  const v = ctx.value(0);
+  const idx = ctx.numbers(1);
+  let value: Dim[] | undefined;
+  if (v && idx && data.length === 1 && typeof data[0] === "number") {
+    const size = data[0];
+    value = idx.map((i) => v[i < 0 ? i + size : i] ?? null);
+  }
+  return { dtype, shape, value };
+}
+
+function pad(padsFrom: "attribute" | "input") {
+  return (ctx: InferContext): ValueFacts[] => {
+    const x = ctx.shape(0);
+    const dtype = ctx.dtype(0);
+    if (x === undefined) return [{ dtype }];
+    const pads = padsFrom === "attribute" ? attrInts(ctx.node, "pads") : ctx.numbers(1);
+    const axesGiven = padsFrom === "input" && (ctx.node.inputs[3] ?? "") !== "";
+    const axes = axesGiven ? ctx.numbers(3) : x.map((_, i) => i);
+    if (pads === undefined || axes === undefined) return [{ dtype, shape: x.map(() => null) }];
+    if (pads.length !== axes.length * 2) {
+      ctx.problem(`pads has ${pads.length} entries; ${axes.length * 2} expected for ${show(x)}`);
+      return [{ dtype }];
+    }
+    const shape = [...x];
+    axes.forEach((axis, k) => {
+      const a = normalizeAxis(axis, x.length);
+      if (a !== undefined) shape[a] = add(add(x[a], pads[k]), pads[k + axes.length]);
+    });
+    return [{ dtype, shape }];
+  };
+}
+
+export const indexingRules: readonly ShapeRule[] = [
+  { opType: "Slice", since: 1, infer: slice("attribute") },
+  { opType: "Slice", since: 10, infer: slice("input") },
+  { opType: "Gather", since: 1, infer: (ctx) => [gather(ctx)] },
+  { opType: "Pad", since: 1, infer: pad("attribute") },
+  { opType: "Pad", since: 11, infer: pad("input") },
+];

@@ -1,0 +1,32 @@
+// Every shape rule, one line per op family. Adding an op: write its rule in a
+// family file (or a new one) and list it here.
+import { broadcastRules } from "./broadcast.js";
+import { convRules } from "./conv.js";
+import { generatorRules } from "./generators.js";
+import { indexingRules } from "./indexing.js";
+import { joinRules } from "./join.js";
+import { matmulRules } from "./matmul.js";
+import { normalizationRules } from "./normalization.js";
+import { poolRules } from "./pool.js";
+import { reduceRules } from "./reduce.js";
+import { reshapeRules } from "./reshape.js";
+import { resizeRules } from "./resize.js";
+import { rnnRules } from "./rnn.js";
+import type { ShapeRule } from "./types.js";
+import { unaryRules } from "./unary.js";
+
+export const SHAPE_RULES: readonly ShapeRule[] = [
+  ...unaryRules,
+  ...broadcastRules,
+  ...convRules,
+  ...poolRules,
+  ...normalizationRules,
+  ...matmulRules,
+  ...reduceRules,
+  ...reshapeRules,
+  ...joinRules,
+  ...indexingRules,
+  ...generatorRules,
+  ...resizeRules,
+  ...rnnRules,
+];

@@ -1,0 +1,325 @@
+// Compiles a Graph into a differentiable tfjs function.
+//
+// compile() does all the checking and conversion once:
+//   1. every node is resolved against the op table (registry.ts): one
+//      UnsupportedOpError lists every op missing at the graph's opset;
+//   2. attributes are resolved from each entry's declared defaults (attrs.ts),
+//      every problem listed at once;
+//   3. initializers become tf.Variables (int64 → int32, float64/16 → float32);
+//      an initializer whose only consumer wants it in a backend layout
+//      (Conv OIHW → HWIO, Gemm transB=1 → pre-transposed) is stored in that
+//      layout, so no per-call transpose runs on weights;
+//   4. shape-like values are folded (constants.ts) for OpContext.constantOf.
+// forward() then walks the nodes in order, holding activations in the layout
+// layout.ts picks (NHWC between conv-like and elementwise ops) and using only
+// tf ops, so tf.grad / tf.variableGrads differentiate through it.
+import { tf } from "./tf.js";
+import { CompactorError, GraphError, ShapeError } from "../../errors.js";
+import type { Graph, Node, Tensor } from "../../graph/types.js";
+import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
+import { OpRegistry, opsetFor } from "./registry.js";
+import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
+import { foldConstants } from "./constants.js";
+import { alignElementwise, asChannelsLast, asOnnx, held, type Held, type Layout } from "./layout.js";
+import { fromTfValues, tfDtypeOf, toTf } from "./tensors.js";
+import { ALL_OPS } from "./ops/index.js";
+import { initBackend, type BackendChoice } from "./backends.js";
+
+export interface CompileOptions {
+  /** Backend to start first (see backends.ts); default: the active one, else wasm. */
+  readonly backend?: BackendChoice;
+  /** Default for forward()'s training flag. */
+  readonly training?: boolean;
+  /** Which float initializers get gradients; default all. */
+  readonly trainable?: (name: string) => boolean;
+}
+
+export interface ForwardOptions {
+  readonly training?: boolean;
+  /** Values to return (any graph value name); default the graph outputs. */
+  readonly outputs?: readonly string[];
+  /** Seeds Dropout and other randomness; the same seed gives the same masks. */
+  readonly seed?: number;
+}
+
+export interface CompiledGraph {
+  readonly graph: Graph;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  /** Initializers as tf.Variables in backend layout (e.g. Conv weights pre-transposed), keyed by initializer name. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** Pure forward; call inside tf.tidy / tf.variableGrads. Feeds in ONNX layout; outputs in ONNX layout. */
+  forward(feeds: Record<string, tf.Tensor>, options?: ForwardOptions): Record<string, tf.Tensor>;
+  /** Convenience: typed arrays in, Tensors (src/graph/types.ts) out, disposes intermediates. */
+  run(feeds: Record<string, Tensor>, options?: { outputs?: string[] }): Promise<Record<string, Tensor>>;
+  /** State updates recorded by the last training forward (BatchNorm running stats), to assign after a step. */
+  takeStateUpdates(): Map<string, tf.Tensor>;
+  /** A new Graph with the current variable values written back in ONNX layout. */
+  exportGraph(): Graph;
+  dispose(): void;
+}
+
+const REGISTRY = new OpRegistry(ALL_OPS);
+
+/** The op table compile() uses (for coverage reports and the conformance harness). */
+export function opRegistry(): OpRegistry {
+  return REGISTRY;
+}
+
+/** mulberry32: a small seeded generator; Dropout masks must be reproducible. */
+function seededInts(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % 2147483647;
+  };
+}
+
+function checkStructure(graph: Graph): void {
+  const known = new Set<string>([...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]);
+  const problems: string[] = [];
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      if (input !== "" && !known.has(input)) problems.push(`node "${node.name}" (${node.opType}) reads "${input}", which nothing before it produces`);
+    }
+    for (const o of node.outputs) if (o !== "") known.add(o);
+  }
+  for (const o of graph.outputs) if (!known.has(o.name)) problems.push(`graph output "${o.name}" is never produced`);
+  if (problems.length > 0) {
+    throw new GraphError(`graph "${graph.name}" cannot run: ${problems.length} dangling value${problems.length > 1 ? "s" : ""}:\n  ${problems.join("\n  ")}`, {
+      details: { problems },
+    });
+  }
+}
+
+/** Where each initializer should live: in a backend layout when its one consumer asks for it. */
+function weightLayouts(graph: Graph, entries: readonly OpEntry[], attrs: readonly Attrs[]): Map<string, { layout: InputLayout; attrs: Attrs }> {
+  const uses = new Map<string, { layout?: InputLayout; attrs: Attrs }[]>();
+  graph.nodes.forEach((node, n) => {
+    node.inputs.forEach((name, i) => {
+      if (!graph.initializers.has(name)) return;
+      const list = uses.get(name) ?? [];
+      list.push({ layout: entries[n]!.inputLayouts?.[i], attrs: attrs[n]! });
+      uses.set(name, list);
+    });
+  });
+  const outputs = new Set(graph.outputs.map((o) => o.name));
+  const result = new Map<string, { layout: InputLayout; attrs: Attrs }>();
+  for (const [name, list] of uses) {
+    const only = list[0]!;
+    if (list.length === 1 && only.layout && !outputs.has(name)) result.set(name, { layout: only.layout, attrs: only.attrs });
+  }
+  return result;
+}
+
+export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledGraph> {
+  if (options.backend) await initBackend(options.backend);
+  else if (!tf.engine().backendName) await initBackend("wasm");
+
+  const entries = REGISTRY.resolveGraph(graph);
+  const problems: AttrProblem[] = [];
+  const attrs = graph.nodes.map((node, i) => resolveAttrs(node, entries[i]!.attributes ?? {}, problems));
+  throwAttrProblems(problems, graph.name);
+  checkStructure(graph);
+  const opsets = graph.nodes.map((node) => opsetFor(graph, node.domain));
+
+  const isTrainable = (name: string) => {
+    const t = graph.initializers.get(name);
+    return t !== undefined && tfDtypeOf(t.dtype) === "float32" && (options.trainable?.(name) ?? true);
+  };
+
+  // Per-call state the OpContext closes over.
+  let training = false;
+  let nextSeed = seededInts(0);
+  const stateUpdates = new Map<string, tf.Tensor>();
+  const updateState = (name: string, value: tf.Tensor) => {
+    if (!graph.initializers.has(name)) {
+      throw new GraphError(`updateState: "${name}" is not an initializer of graph "${graph.name}"`);
+    }
+    stateUpdates.get(name)?.dispose();
+    stateUpdates.set(name, tf.keep(tf.clone(value)));
+  };
+  const ctxFor = (node: Node, index: number, constantOf: OpContext["constantOf"], layout: Layout = "onnx"): OpContext => ({
+    node,
+    opset: opsets[index]!,
+    layout,
+    training,
+    seed: () => nextSeed(),
+    updateState,
+    constantOf,
+  });
+
+  const folded = foldConstants(graph, entries, attrs, isTrainable, (node, index, constantOf) => ctxFor(node, index, constantOf));
+  const constantOfNode = (node: Node) => (i: number) => {
+    const v = folded.values.get(node.inputs[i] ?? "");
+    return v instanceof Uint8Array ? Int32Array.from(v) : v;
+  };
+
+  const layouts = weightLayouts(graph, entries, attrs);
+  const variables = new Map<string, tf.Variable>();
+  for (const [name, t] of graph.initializers) {
+    if (t.dtype === "string") continue;
+    const variable = tf.tidy(() => {
+      const raw = toTf(t, `initializer "${name}"`);
+      const w = layouts.get(name);
+      return tf.variable(w ? w.layout.toBackend(raw, w.attrs) : raw, isTrainable(name));
+    });
+    variables.set(name, variable);
+  }
+
+  const inputNames = graph.inputs.map((v) => v.name);
+  const outputNames = graph.outputs.map((v) => v.name);
+
+  function checkFeeds(feeds: Record<string, unknown>): void {
+    const missing = inputNames.filter((n) => !(n in feeds));
+    const extra = Object.keys(feeds).filter((n) => !inputNames.includes(n));
+    if (missing.length || extra.length) {
+      throw new ShapeError(
+        `graph "${graph.name}": ` +
+          [missing.length ? `missing input${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")}` : "", extra.length ? `unknown input${extra.length > 1 ? "s" : ""} ${extra.map((n) => `"${n}"`).join(", ")}` : ""]
+            .filter((s) => s)
+            .join("; ") +
+          `. Expected exactly [${inputNames.join(", ")}].`,
+        { details: { expected: inputNames, missing, extra } },
+      );
+    }
+  }
+
+  /** Nodes needed for `wanted`, in graph order. */
+  function plan(wanted: readonly string[]): Node[] {
+    const producer = new Map<string, Node>();
+    for (const node of graph.nodes) for (const o of node.outputs) if (o) producer.set(o, node);
+    const need = new Set<Node>();
+    const stack = [...wanted];
+    const seen = new Set<string>();
+    while (stack.length) {
+      const name = stack.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const node = producer.get(name);
+      if (!node || need.has(node) || folded.foldedNodes.has(node.name)) continue;
+      need.add(node);
+      stack.push(...node.inputs.filter((i) => i));
+    }
+    return graph.nodes.filter((n) => need.has(n));
+  }
+  const defaultPlan = plan(outputNames);
+  const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
+
+  function forward(feeds: Record<string, tf.Tensor>, opts: ForwardOptions = {}): Record<string, tf.Tensor> {
+    checkFeeds(feeds);
+    training = opts.training ?? options.training ?? false;
+    if (opts.seed !== undefined) nextSeed = seededInts(opts.seed);
+    const wanted = opts.outputs ?? outputNames;
+    const env = new Map<string, Held>();
+    for (const [name, t] of Object.entries(feeds)) env.set(name, held(t, "onnx"));
+    const lookup = (name: string): Held | undefined => {
+      if (name === "") return undefined;
+      let v = env.get(name);
+      if (!v) {
+        const t = folded.tensors.get(name) ?? variables.get(name);
+        if (!t) throw new GraphError(`value "${name}" of graph "${graph.name}" has not been computed`);
+        // Variables in a backend layout are handed over as they are (see inputLayouts).
+        v = held(t, "onnx");
+        env.set(name, v);
+      }
+      return v;
+    };
+
+    for (const node of opts.outputs ? plan(wanted) : defaultPlan) {
+      const index = nodeIndex.get(node)!;
+      const entry = entries[index]!;
+      const nodeAttrs = attrs[index]!;
+      const values = node.inputs.map(lookup);
+      const policy = entry.layout ?? "onnx";
+      let inputs: (tf.Tensor | undefined)[];
+      let outLayout: Layout = "onnx";
+      if (policy === "elementwise") {
+        ({ inputs, layout: outLayout } = alignElementwise(values));
+      } else if (policy === "channelsLast") {
+        inputs = values.map((v, i) => (v === undefined ? undefined : i === 0 ? asChannelsLast(v) : asOnnx(v)));
+        outLayout = "channelsLast";
+      } else {
+        inputs = values.map((v) => (v === undefined ? undefined : asOnnx(v)));
+      }
+      // Weights not converted at compile time (computed ones, shared ones) convert here.
+      for (const [i, layout] of Object.entries(entry.inputLayouts ?? {})) {
+        const k = Number(i);
+        const name = node.inputs[k] ?? "";
+        if (inputs[k] !== undefined && !layouts.has(name)) inputs[k] = layout.toBackend(inputs[k]!, nodeAttrs);
+      }
+      const ctx = ctxFor(node, index, constantOfNode(node), policy === "channelsLast" ? "channelsLast" : outLayout);
+      let outputs: tf.Tensor[];
+      try {
+        outputs = entry.run(inputs, nodeAttrs, ctx);
+      } catch (e) {
+        if (e instanceof CompactorError) throw e;
+        const message = e instanceof Error ? e.message : String(e);
+        throw new CompactorError(`node "${node.name}" (${node.opType}, opset ${ctx.opset}) failed on the tfjs runtime: ${message}`, { node: node.name, op: node.opType, opset: ctx.opset }, { cause: e });
+      }
+      node.outputs.forEach((name, i) => {
+        const t = outputs[i];
+        if (!name || !t) return;
+        env.set(name, held(t, i === 0 || policy === "elementwise" ? outLayout : "onnx"));
+      });
+    }
+    const result: Record<string, tf.Tensor> = {};
+    for (const name of wanted) {
+      const v = lookup(name);
+      if (!v) throw new GraphError(`"${name}" is not a value of graph "${graph.name}"`);
+      const w = layouts.get(name);
+      result[name] = w ? w.layout.toOnnx(v.t, w.attrs, graph.initializers.get(name)!.dims) : asOnnx(v);
+    }
+    return result;
+  }
+
+  async function run(feeds: Record<string, Tensor>, opts: { outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
+    checkFeeds(feeds);
+    const outs = tf.tidy(() => {
+      const tfFeeds: Record<string, tf.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) tfFeeds[name] = toTf(t, `input "${name}"`);
+      return forward(tfFeeds, { outputs: opts.outputs, training: false });
+    });
+    const dtypeOf = new Map([...graph.outputs, ...graph.valueInfo.values()].map((v) => [v.name, v.dtype]));
+    const result: Record<string, Tensor> = {};
+    try {
+      for (const [name, t] of Object.entries(outs)) {
+        const values = (await t.data()) as ArrayLike<number>;
+        const dtype = dtypeOf.get(name) ?? (t.dtype === "bool" ? "bool" : t.dtype === "int32" ? "int64" : "float32");
+        result[name] = fromTfValues(values, t.shape, dtype);
+      }
+    } finally {
+      for (const t of Object.values(outs)) t.dispose();
+    }
+    return result;
+  }
+
+  function takeStateUpdates(): Map<string, tf.Tensor> {
+    const taken = new Map(stateUpdates);
+    stateUpdates.clear();
+    return taken;
+  }
+
+  function exportGraph(): Graph {
+    const initializers = new Map<string, Tensor>(graph.initializers);
+    for (const [name, v] of variables) {
+      const original = graph.initializers.get(name)!;
+      const w = layouts.get(name);
+      const values = tf.tidy(() => (w ? w.layout.toOnnx(v, w.attrs, original.dims) : v).dataSync()) as ArrayLike<number>;
+      initializers.set(name, fromTfValues(values, original.dims, original.dtype));
+    }
+    return { ...graph, initializers };
+  }
+
+  function dispose(): void {
+    for (const v of variables.values()) v.dispose();
+    for (const t of folded.tensors.values()) t.dispose();
+    for (const t of stateUpdates.values()) t.dispose();
+    stateUpdates.clear();
+  }
+
+  return { graph, inputNames, outputNames, variables, forward, run, takeStateUpdates, exportGraph, dispose };
+}

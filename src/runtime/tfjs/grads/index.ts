@@ -1,0 +1,27 @@
+// Kernels and gradient fixes a backend needs to train, registered once by
+// backends.ts right after it activates a backend: `registerTrainingKernels(name)`.
+// One file per kernel; add a kernel by writing its file and adding a line here.
+import { tf } from "../tf.js";
+// tfjs-core registers no gradients on import (the umbrella @tensorflow/tfjs
+// package does); without this side effect nothing can train on any backend.
+import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
+import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.js";
+import { registerWasmMatMul } from "./wasm_mat_mul.js";
+
+/** Kernels the backend lacks, by backend name. */
+const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({
+  wasm: [conv2dBackpropFilterConfig],
+});
+
+/** Kernel wrappers that keep gradients on a backend's fast paths. */
+const SPEEDUPS: Readonly<Record<string, () => void>> = Object.freeze({
+  wasm: registerWasmMatMul,
+});
+
+/** Idempotent; unknown backends (cpu, webgpu, tensorflow) need nothing. */
+export function registerTrainingKernels(backendName: string): void {
+  for (const config of MISSING_KERNELS[backendName] ?? []) {
+    if (tf.getKernel(config.kernelName, config.backendName) === undefined) tf.registerKernel(config);
+  }
+  SPEEDUPS[backendName]?.();
+}

@@ -1,0 +1,108 @@
+// Pointwise activations. All are layout-agnostic ("elementwise"): they run on
+// channels-last activations as they are; PRelu's (C,1,1) slope is aligned by
+// the compiler like any broadcast operand.
+import { tf } from "../tf.js";
+import type { OpEntry } from "./types.js";
+
+const elementwise = "elementwise" as const;
+
+function unary(opType: string, since: number, f: (x: tf.Tensor) => tf.Tensor): OpEntry {
+  return { opType, since, layout: elementwise, run: ([x]) => [f(x!)] };
+}
+
+export const relu = unary("Relu", 6, tf.relu);
+export const sigmoid = unary("Sigmoid", 6, tf.sigmoid);
+export const tanh = unary("Tanh", 6, tf.tanh);
+export const softplus = unary("Softplus", 1, tf.softplus);
+
+export const leakyRelu: OpEntry = {
+  opType: "LeakyRelu",
+  since: 6,
+  layout: elementwise,
+  attributes: { alpha: { type: "float", default: 0.01 } },
+  run: ([x], a) => [tf.leakyRelu(x!, a.alpha as number)],
+};
+
+// relu(x) − slope·relu(−x): broadcasts the slope and differentiates everywhere
+// tfjs does, unlike the Prelu kernel which wants slope and x to match.
+export const prelu: OpEntry = {
+  opType: "PRelu",
+  since: 7,
+  layout: elementwise,
+  run: ([x, slope]) => [tf.sub(tf.relu(x!), tf.mul(slope!, tf.relu(tf.neg(x!))))],
+};
+
+export const elu: OpEntry = {
+  opType: "Elu",
+  since: 6,
+  layout: elementwise,
+  attributes: { alpha: { type: "float", default: 1.0 } },
+  run: ([x], a) => {
+    const alpha = a.alpha as number;
+    if (alpha === 1) return [tf.elu(x!)];
+    return [tf.where(tf.greater(x!, 0), x!, tf.mul(alpha, tf.sub(tf.exp(tf.minimum(x!, 0)), 1)))];
+  },
+};
+
+export const selu: OpEntry = {
+  opType: "Selu",
+  since: 6,
+  layout: elementwise,
+  attributes: {
+    alpha: { type: "float", default: 1.67326319217681884765625 },
+    gamma: { type: "float", default: 1.05070102214813232421875 },
+  },
+  run: ([x], a) => {
+    const negative = tf.mul(a.alpha as number, tf.sub(tf.exp(tf.minimum(x!, 0)), 1));
+    return [tf.mul(a.gamma as number, tf.add(tf.relu(x!), negative))];
+  },
+};
+
+export const hardSigmoid: OpEntry = {
+  opType: "HardSigmoid",
+  since: 6,
+  layout: elementwise,
+  attributes: { alpha: { type: "float", default: 0.2 }, beta: { type: "float", default: 0.5 } },
+  run: ([x], a) => [tf.clipByValue(tf.add(tf.mul(x!, a.alpha as number), a.beta as number), 0, 1)],
+};
+
+export const hardSwish: OpEntry = {
+  opType: "HardSwish",
+  since: 14,
+  layout: elementwise,
+  run: ([x]) => [tf.mul(x!, tf.clipByValue(tf.add(tf.mul(x!, 1 / 6), 0.5), 0, 1))],
+};
+
+function clipBounds(x: tf.Tensor, min: number | tf.Tensor | undefined, max: number | tf.Tensor | undefined): tf.Tensor {
+  if (typeof min !== "object" && typeof max !== "object") {
+    return tf.clipByValue(x, min ?? -Infinity, max ?? Infinity);
+  }
+  let y = x;
+  if (min !== undefined) y = tf.maximum(y, min);
+  if (max !== undefined) y = tf.minimum(y, max);
+  return y;
+}
+
+/** Clip before opset 11: bounds are attributes. */
+export const clip6: OpEntry = {
+  opType: "Clip",
+  since: 6,
+  layout: elementwise,
+  attributes: { min: { type: "float", default: -3.4028234663852886e38 }, max: { type: "float", default: 3.4028234663852886e38 } },
+  run: ([x], a) => [clipBounds(x!, a.min as number, a.max as number)],
+};
+
+/** Clip from opset 11: bounds are optional scalar inputs, usually constants. */
+export const clip11: OpEntry = {
+  opType: "Clip",
+  since: 11,
+  layout: elementwise,
+  run: ([x, min, max], _a, ctx) => {
+    const bound = (t: tf.Tensor | undefined, i: number) => {
+      if (t === undefined) return undefined;
+      const known = ctx.constantOf(i);
+      return known && known.length === 1 ? known[0]! : t;
+    };
+    return [clipBounds(x!, bound(min, 1), bound(max, 2))];
+  },
+};

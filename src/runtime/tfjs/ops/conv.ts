@@ -1,0 +1,167 @@
+// Conv (1-D/2-D, groups incl. depthwise, dilations, pads, auto_pad) and
+// ConvTranspose. Activations arrive channels-last; filters are converted once
+// at compile time (inputLayouts) to tfjs's layouts:
+//   Conv            OIHW → HWIO, or (Cin, m, H, W) → HW·Cin·m when depthwise
+//   ConvTranspose   (Cin, Cout/g, H, W) → HW·(Cout/g)·Cin
+// 1-D filters are widened to a height of 1 and run as 2-D.
+import { tf } from "../tf.js";
+import { shapeError, unsupportedFeature } from "./args.js";
+import { as2d, geometry, tfPad } from "./spatial.js";
+import type { Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
+
+const convAttributes = {
+  auto_pad: { type: "string", default: "NOTSET" },
+  dilations: { type: "ints" },
+  group: { type: "int", default: 1 },
+  kernel_shape: { type: "ints" },
+  pads: { type: "ints" },
+  strides: { type: "ints" },
+} as const;
+
+function to4d(w: tf.Tensor): tf.Tensor {
+  return w.rank === 3 ? tf.reshape(w, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!]) : w;
+}
+
+function isDepthwise(attrs: Attrs, onnxDims: readonly number[]): boolean {
+  return (attrs.group as number) > 1 && onnxDims[1] === 1;
+}
+
+export const convFilterLayout: InputLayout = {
+  toBackend(w, attrs) {
+    if (w.rank !== 3 && w.rank !== 4) return w; // run() reports the unsupported rank
+    const w4 = to4d(w);
+    const [o, , kh, kw] = w4.shape as [number, number, number, number];
+    if (isDepthwise(attrs, w.shape)) {
+      const group = attrs.group as number;
+      return tf.transpose(tf.reshape(w4, [group, o / group, kh, kw]), [2, 3, 0, 1]);
+    }
+    return tf.transpose(w4, [2, 3, 1, 0]);
+  },
+  toOnnx(w, attrs, onnxDims) {
+    if (onnxDims.length !== 3 && onnxDims.length !== 4) return w;
+    const back = isDepthwise(attrs, onnxDims) ? tf.transpose(w, [2, 3, 0, 1]) : tf.transpose(w, [3, 2, 0, 1]);
+    return tf.reshape(back, [...onnxDims]);
+  },
+};
+
+/** tfjs refuses strides and dilations both above 1: run at stride 1 and subsample. */
+function subsample(y: tf.Tensor4D, strides: [number, number]): tf.Tensor4D {
+  if (strides[0] === 1 && strides[1] === 1) return y;
+  return tf.stridedSlice(y, [0, 0, 0, 0], y.shape, [1, strides[0], strides[1], 1]) as tf.Tensor4D;
+}
+
+function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs: Attrs, spatialRank: number, ctx: OpContext): tf.Tensor4D {
+  const group = attrs.group as number;
+  const cin = x.shape[3];
+  const depthwise = group > 1 && cin === group;
+  const kernel: [number, number] = [w.shape[0], w.shape[1]];
+  const declared = attrs.kernel_shape as number[] | undefined;
+  if (declared && declared.join() !== (spatialRank === 1 ? [kernel[1]] : kernel).join()) {
+    throw shapeError(ctx, `kernel_shape [${declared.join(", ")}] does not match the weights' spatial dims`);
+  }
+  const g = geometry(attrs, spatialRank, [x.shape[1], x.shape[2]], kernel, ctx);
+  const dilated = g.dilations[0] > 1 || g.dilations[1] > 1;
+  const strides: [number, number] = dilated ? [1, 1] : g.strides;
+  const pad = tfPad(g.pads);
+  const common = { strides, pad, dilations: g.dilations, dataFormat: "NHWC" as const };
+  let y: tf.Tensor4D;
+  if (depthwise) {
+    y = tf.fused.depthwiseConv2d({ x, filter: w, bias: b, ...common });
+  } else if (group === 1) {
+    if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
+    y = tf.fused.conv2d({ x, filter: w, bias: b, ...common });
+  } else {
+    if (cin % group !== 0 || w.shape[2] * group !== cin) throw shapeError(ctx, `${cin} input channels do not split into ${group} groups of ${w.shape[2]}`);
+    const xs = tf.split(x, group, 3);
+    const ws = tf.split(w, group, 3);
+    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi, ws[i]!, strides, pad, "NHWC", g.dilations)), 3);
+    if (b) y = tf.add(y, b);
+  }
+  return dilated ? subsample(y, g.strides) : y;
+}
+
+function runConv([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+  const spatialRank = x!.rank - 2;
+  const { x4, squeeze } = as2d(x!, ctx);
+  return [squeeze(conv2d(x4, w as tf.Tensor4D, b, attrs, spatialRank, ctx))];
+}
+
+export const conv: OpEntry = {
+  opType: "Conv",
+  since: 1,
+  layout: "channelsLast",
+  attributes: convAttributes,
+  inputLayouts: { 1: convFilterLayout },
+  run: runConv,
+};
+
+export const convTransposeFilterLayout: InputLayout = {
+  toBackend: (w) => (w.rank === 3 || w.rank === 4 ? tf.transpose(to4d(w), [2, 3, 1, 0]) : w),
+  toOnnx: (w, _attrs, onnxDims) => (onnxDims.length === 3 || onnxDims.length === 4 ? tf.reshape(tf.transpose(w, [3, 2, 0, 1]), [...onnxDims]) : w),
+};
+
+/** Head and tail padding per spatial dim, as onnxruntime resolves them for ConvTranspose. */
+function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number], kernel: [number, number], strides: [number, number], outPad: [number, number], ctx: OpContext): [number, number][] {
+  const autoPad = attrs.auto_pad as string;
+  const outputShape = attrs.output_shape as number[] | undefined;
+  const pads = attrs.pads as number[] | undefined;
+  return [0, 1].map((i) => {
+    const full = (inHW[i]! - 1) * strides[i]! + kernel[i]! + outPad[i]!;
+    let target: number | undefined;
+    if (outputShape) {
+      const o = outputShape.length === spatialRank ? outputShape : outputShape.slice(-spatialRank);
+      target = spatialRank === 1 ? (i === 0 ? 1 : o[0]!) : o[i]!;
+    } else if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+      target = inHW[i]! * strides[i]!;
+    }
+    if (target !== undefined) {
+      const total = Math.max(0, full - target);
+      const half = Math.floor(total / 2);
+      return autoPad === "SAME_UPPER" ? [total - half, half] : [half, total - half];
+    }
+    if (autoPad === "VALID" || !pads || spatialRank === 1 && i === 0) return [0, 0];
+    if (pads.length !== 2 * spatialRank) throw shapeError(ctx, `attribute pads has ${pads.length} values for ${spatialRank} spatial dims`);
+    const j = spatialRank === 1 ? 0 : i;
+    return [pads[j]!, pads[j + spatialRank]!];
+  }) as [number, number][];
+}
+
+function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+  const spatialRank = x!.rank - 2;
+  const { x4, squeeze } = as2d(x!, ctx);
+  const filter = w as tf.Tensor4D;
+  const group = attrs.group as number;
+  const widen = (v: number[] | undefined, fill: number): [number, number] => {
+    const a = v ?? Array<number>(spatialRank).fill(fill);
+    return spatialRank === 1 ? [fill === 0 ? 0 : 1, a[0]!] : [a[0]!, a[1]!];
+  };
+  const dilations = widen(attrs.dilations as number[] | undefined, 1);
+  if (dilations[0] !== 1 || dilations[1] !== 1) throw unsupportedFeature(ctx, "ConvTranspose with dilations > 1");
+  const strides = widen(attrs.strides as number[] | undefined, 1);
+  const outPad = widen(attrs.output_padding as number[] | undefined, 0);
+  const [n, h, wd, cin] = x4.shape;
+  const kernel: [number, number] = [filter.shape[0], filter.shape[1]];
+  const coutPerGroup = filter.shape[2];
+  if (filter.shape[3] !== cin || cin % group !== 0) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${filter.shape[3]} in ${group} group(s)`);
+  const full: [number, number, number, number] = [n, (h - 1) * strides[0] + kernel[0], (wd - 1) * strides[1] + kernel[1], coutPerGroup];
+  const xs = group === 1 ? [x4] : tf.split(x4, group, 3);
+  const fs = group === 1 ? [filter] : tf.split(filter, group, 3);
+  let y: tf.Tensor4D = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi, fs[i]!, full, strides, "valid")), 3);
+  // output_padding extends the tail with positions no input reaches (bias only).
+  if (outPad[0] || outPad[1]) y = tf.pad(y, [[0, 0], [0, outPad[0]], [0, outPad[1]], [0, 0]]);
+  const [ph, pw] = transposePads(attrs, spatialRank, [h, wd], kernel, strides, outPad, ctx);
+  const size = [n, y.shape[1] - ph![0] - ph![1], y.shape[2] - pw![0] - pw![1], y.shape[3]];
+  if (size[1]! <= 0 || size[2]! <= 0) throw shapeError(ctx, `pads leave an empty output (${size.join("×")})`);
+  y = tf.slice(y, [0, ph![0], pw![0], 0], size);
+  if (b) y = tf.add(y, b);
+  return [squeeze(y)];
+}
+
+export const convTranspose: OpEntry = {
+  opType: "ConvTranspose",
+  since: 1,
+  layout: "channelsLast",
+  attributes: { ...convAttributes, output_padding: { type: "ints" }, output_shape: { type: "ints" } },
+  inputLayouts: { 1: convTransposeFilterLayout },
+  run: runConvTranspose,
+};

@@ -1,0 +1,64 @@
+// Elementwise arithmetic with NumPy broadcasting (ONNX opset ≥ 7). Layout
+// agnostic: the compiler aligns operands, so a bias add on channels-last
+// activations costs nothing extra.
+import { tf } from "../tf.js";
+import type { OpEntry } from "./types.js";
+
+const elementwise = "elementwise" as const;
+
+function unary(opType: string, since: number, f: (x: tf.Tensor) => tf.Tensor): OpEntry {
+  return { opType, since, layout: elementwise, run: ([x]) => [f(x!)] };
+}
+
+function binary(opType: string, since: number, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpEntry {
+  return { opType, since, layout: elementwise, run: ([a, b]) => [f(a!, b!)] };
+}
+
+/** Sum/Max/Min/Mean take any number of inputs, broadcast together. */
+function variadic(opType: string, since: number, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, finish?: (t: tf.Tensor, n: number) => tf.Tensor): OpEntry {
+  return {
+    opType,
+    since,
+    layout: elementwise,
+    run: (inputs) => {
+      const present = inputs.filter((t): t is tf.Tensor => t !== undefined);
+      const folded = present.slice(1).reduce(f, present[0]!);
+      return [finish ? finish(folded, present.length) : present.length === 1 ? tf.clone(folded) : folded];
+    },
+  };
+}
+
+// ONNX integer division truncates toward zero; tfjs's int32 div floors.
+function divide(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (a.dtype !== "int32") return tf.div(a, b);
+  const q = tf.div(tf.cast(a, "float32"), tf.cast(b, "float32"));
+  return tf.cast(tf.mul(tf.sign(q), tf.floor(tf.abs(q))), "int32");
+}
+
+// ONNX Pow allows an exponent of another type (float base, int exponent).
+function power(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.pow(a, b.dtype === a.dtype ? b : tf.cast(b, a.dtype));
+}
+
+export const add = binary("Add", 7, tf.add);
+export const sub = binary("Sub", 7, tf.sub);
+export const mul = binary("Mul", 7, tf.mul);
+export const div = binary("Div", 7, divide);
+export const pow = binary("Pow", 7, power);
+
+export const sqrt = unary("Sqrt", 6, tf.sqrt);
+export const exp = unary("Exp", 6, tf.exp);
+export const log = unary("Log", 6, tf.log);
+export const neg = unary("Neg", 6, tf.neg);
+export const abs = unary("Abs", 6, tf.abs);
+export const reciprocal = unary("Reciprocal", 6, tf.reciprocal);
+export const floor = unary("Floor", 6, tf.floor);
+export const ceil = unary("Ceil", 6, tf.ceil);
+export const sin = unary("Sin", 7, tf.sin);
+export const cos = unary("Cos", 7, tf.cos);
+export const erf = unary("Erf", 9, tf.erf);
+
+export const sum = variadic("Sum", 8, tf.add);
+export const max = variadic("Max", 8, tf.maximum);
+export const min = variadic("Min", 8, tf.minimum);
+export const mean = variadic("Mean", 8, tf.add, (t, n) => tf.div(t, n));

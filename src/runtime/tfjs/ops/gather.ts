@@ -1,0 +1,99 @@
+// Indexing ops: Gather (differentiable through tf.gather), GatherElements and
+// ScatterElements (through per-element coordinates and gatherND/scatter kernels).
+import { tf } from "../tf.js";
+import { normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
+import type { OpContext, OpEntry } from "./types.js";
+
+/** Indices may be negative (counted from the end of `dim`); map them to [0, dim). */
+function wrapNegative(indices: tf.Tensor, dim: number): tf.Tensor {
+  return tf.tidy(() => {
+    const idx = tf.cast(indices, "int32");
+    return tf.where(tf.less(idx, 0), tf.add(idx, tf.scalar(dim, "int32")), idx);
+  });
+}
+
+const gather: OpEntry = {
+  opType: "Gather",
+  since: 1,
+  attributes: { axis: { type: "int", default: 0 } },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx, "data");
+    const axis = normalizeAxis(attrs.axis as number, x.rank, ctx);
+    const indices = wrapNegative(required(inputs, 1, ctx, "indices"), x.shape[axis] as number);
+    const out = tf.gather(x, indices, axis);
+    indices.dispose();
+    return [out];
+  },
+};
+
+/**
+ * Full coordinates [...indices.shape, rank] for an element-wise index along
+ * `axis`: every other coordinate is the element's own position.
+ */
+function elementCoordinates(indices: tf.Tensor, axis: number, dim: number): tf.Tensor {
+  return tf.tidy(() => {
+    const shape = indices.shape;
+    const columns = shape.map((size, d) => {
+      if (d === axis) return wrapNegative(indices, dim);
+      const along = shape.map((_, j) => (j === d ? size : 1));
+      return tf.broadcastTo(tf.reshape(tf.range(0, size, 1, "int32"), along), shape);
+    });
+    return tf.stack(columns, shape.length);
+  });
+}
+
+function checkSameRank(x: tf.Tensor, indices: tf.Tensor, ctx: OpContext): void {
+  if (indices.rank !== x.rank) {
+    throw shapeError(ctx, `indices rank ${indices.rank} must equal data rank ${x.rank}`);
+  }
+}
+
+const gatherElements: OpEntry = {
+  opType: "GatherElements",
+  since: 11,
+  attributes: { axis: { type: "int", default: 0 } },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx, "data");
+    const indices = required(inputs, 1, ctx, "indices");
+    checkSameRank(x, indices, ctx);
+    const axis = normalizeAxis(attrs.axis as number, x.rank, ctx);
+    if (indices.size === 0) return [tf.zeros(indices.shape, x.dtype)];
+    const coords = elementCoordinates(indices, axis, x.shape[axis] as number);
+    const out = tf.gatherND(x, coords);
+    coords.dispose();
+    return [out];
+  },
+};
+
+function scatterElements(inputs: readonly (tf.Tensor | undefined)[], axisAttr: number, reduction: string, ctx: OpContext): tf.Tensor[] {
+  const x = required(inputs, 0, ctx, "data");
+  const indices = required(inputs, 1, ctx, "indices");
+  const updates = required(inputs, 2, ctx, "updates");
+  checkSameRank(x, indices, ctx);
+  const axis = normalizeAxis(axisAttr, x.rank, ctx);
+  if (indices.size === 0) return [tf.clone(x)];
+  return [
+    tf.tidy(() => {
+      const coords = elementCoordinates(indices, axis, x.shape[axis] as number);
+      if (reduction === "none") return tf.tensorScatterUpdate(x, coords, updates);
+      if (reduction === "add") return tf.add(x, tf.scatterND(coords, updates, x.shape));
+      throw unsupportedFeature(ctx, `reduction "${reduction}"`);
+    }),
+  ];
+}
+
+const scatter: OpEntry = {
+  opType: "Scatter",
+  since: 9,
+  attributes: { axis: { type: "int", default: 0 } },
+  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis as number, "none", ctx),
+};
+
+const scatterElementsOp: OpEntry = {
+  opType: "ScatterElements",
+  since: 11,
+  attributes: { axis: { type: "int", default: 0 }, reduction: { type: "string", default: "none" } },
+  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis as number, attrs.reduction as string, ctx),
+};
+
+export const GATHER_OPS: readonly OpEntry[] = [gather, gatherElements, scatter, scatterElementsOp];

@@ -1,0 +1,65 @@
+// Gemm and MatMul. tfjs wasm's matMul with a transpose flag runs 10–20× slower
+// than without (measured), so Gemm's transB=1 weight is transposed once at
+// compile time (inputLayouts) and no transposed matmul runs per call.
+import { tf } from "../tf.js";
+import { shapeError } from "./args.js";
+import type { Attrs, InputLayout, OpEntry } from "./types.js";
+
+const transposedIfTransB: InputLayout = {
+  toBackend: (w: tf.Tensor, a: Attrs) => (a.transB ? tf.transpose(w) : w),
+  toOnnx: (w: tf.Tensor, a: Attrs) => (a.transB ? tf.transpose(w) : w),
+};
+
+export const gemm: OpEntry = {
+  opType: "Gemm",
+  since: 7,
+  attributes: {
+    alpha: { type: "float", default: 1.0 },
+    beta: { type: "float", default: 1.0 },
+    transA: { type: "int", default: 0 },
+    transB: { type: "int", default: 0 },
+  },
+  inputLayouts: { 1: transposedIfTransB },
+  run([a, b, c], attrs) {
+    const left = attrs.transA ? tf.transpose(a!) : a!;
+    const alpha = attrs.alpha as number;
+    const beta = attrs.beta as number;
+    // b arrives as (K, N) whatever transB said (see inputLayouts).
+    if (c !== undefined && alpha === 1 && beta === 1 && c.rank <= 1) {
+      return [tf.fused.matMul({ a: left as tf.Tensor2D, b: b as tf.Tensor2D, bias: c })];
+    }
+    let y = tf.matMul(left as tf.Tensor2D, b as tf.Tensor2D);
+    if (alpha !== 1) y = tf.mul(y, alpha);
+    if (c !== undefined && beta !== 0) y = tf.add(y, beta === 1 ? c : tf.mul(c, beta));
+    return [y];
+  },
+};
+
+/** NumPy matmul: 1-D operands are promoted and the added dim dropped; batch dims broadcast. */
+function matmulNd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const a2 = a.rank === 1 ? tf.reshape(a, [1, a.shape[0]!]) : a;
+  const b2 = b.rank === 1 ? tf.reshape(b, [b.shape[0]!, 1]) : b;
+  let y: tf.Tensor;
+  if (b2.rank === 2 && a2.rank > 2) {
+    // One large GEMM over all rows beats a batched matmul with a broadcast weight.
+    const k = a2.shape[a2.rank - 1]!;
+    const rows = tf.reshape(a2, [-1, k]);
+    y = tf.reshape(tf.matMul(rows, b2 as tf.Tensor2D), [...a2.shape.slice(0, -1), b2.shape[1]!]);
+  } else {
+    y = tf.matMul(a2, b2);
+  }
+  if (a.rank === 1) y = tf.squeeze(y, [y.rank - 2]);
+  if (b.rank === 1) y = tf.squeeze(y, [y.rank - 1]);
+  return y;
+}
+
+export const matmul: OpEntry = {
+  opType: "MatMul",
+  since: 1,
+  run([a, b], _attrs, ctx) {
+    const k1 = a!.shape[a!.rank - 1];
+    const k2 = b!.rank === 1 ? b!.shape[0] : b!.shape[b!.rank - 2];
+    if (k1 !== k2) throw shapeError(ctx, `inner dimensions differ: A is [${a!.shape.join(", ")}], B is [${b!.shape.join(", ")}]`);
+    return [matmulNd(a!, b!)];
+  },
+};

@@ -1,0 +1,190 @@
+// RNN, GRU and LSTM (opset 7; layout from 14). Input projections for all time
+// steps are one matMul; each step is a matMul with the recurrence weights,
+// transposed once per call so the loop never uses matMul's transpose flags.
+// Everything is plain tf ops, so gradients flow through time.
+import { tf } from "../tf.js";
+import { intsOf, required, shapeError, unsupportedFeature } from "./args.js";
+import { type Activation, resolveActivations } from "./recurrent-activations.js";
+import type { AttrSpec, Attrs, OpContext, OpEntry } from "./types.js";
+
+type Kind = "RNN" | "GRU" | "LSTM";
+const GATES: Readonly<Record<Kind, number>> = Object.freeze({ RNN: 1, GRU: 3, LSTM: 4 });
+const DEFAULT_ACTIVATIONS: Readonly<Record<Kind, readonly string[]>> = Object.freeze({
+  RNN: ["Tanh"],
+  GRU: ["Sigmoid", "Tanh"],
+  LSTM: ["Sigmoid", "Tanh", "Tanh"],
+});
+const DIRECTIONS = ["forward", "reverse", "bidirectional"] as const;
+
+/** One direction's weights, already in the orientation the loop multiplies by. */
+interface DirectionWeights {
+  /** Input projection for every step: [seq, batch, gates·H], biases folded in. */
+  readonly projected: tf.Tensor[];
+  /** Recurrence weights transposed: [H, gates·H]. */
+  readonly rT: tf.Tensor;
+  /** LSTM peepholes i, o, f, each [H], or undefined. */
+  readonly peep?: tf.Tensor[];
+  /** GRU: rT split into the update/reset part [H, 2H] and the candidate part [H, H], and the candidate's bias. */
+  readonly gru?: { readonly rZr: tf.Tensor; readonly rH: tf.Tensor; readonly bH: tf.Tensor };
+}
+
+interface State {
+  h: tf.Tensor;
+  c?: tf.Tensor;
+}
+
+type Step = (x: tf.Tensor, s: State, w: DirectionWeights, act: Activation[]) => State;
+
+function clipper(clip: number | undefined): (t: tf.Tensor) => tf.Tensor {
+  return clip === undefined ? (t) => t : (t) => tf.clipByValue(t, -clip, clip);
+}
+
+function steps(kind: Kind, attrs: Attrs): Step {
+  const clip = clipper(attrs.clip as number | undefined);
+  const split = (t: tf.Tensor, n: number) => tf.split(t, n, 1);
+  if (kind === "RNN") {
+    return (x, s, w, [f]) => ({ h: (f as Activation)(clip(tf.add(x, tf.matMul(s.h, w.rT)))) });
+  }
+  if (kind === "GRU") {
+    const linearBeforeReset = attrs.linear_before_reset === 1;
+    return (x, s, w, [f, g]) => {
+      const [xz, xr, xh] = split(x, 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const { rZr, rH, bH } = w.gru as NonNullable<DirectionWeights["gru"]>;
+      const [hz, hr] = split(tf.matMul(s.h, rZr), 2) as [tf.Tensor, tf.Tensor];
+      const z = (f as Activation)(clip(tf.add(xz, hz)));
+      const r = (f as Activation)(clip(tf.add(xr, hr)));
+      const recurrent = linearBeforeReset ? tf.mul(r, tf.add(tf.matMul(s.h, rH), bH)) : tf.matMul(tf.mul(r, s.h), rH);
+      const candidate = (g as Activation)(clip(tf.add(xh, recurrent)));
+      return { h: tf.add(tf.mul(tf.sub(1, z), candidate), tf.mul(z, s.h)) };
+    };
+  }
+  return (x, s, w, [f, g, h]) => {
+    const c = s.c as tf.Tensor;
+    const [gi, go, gf, gc] = split(tf.add(x, tf.matMul(s.h, w.rT)), 4) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const [pi, po, pf] = w.peep ?? [];
+    const peep = (gate: tf.Tensor, p: tf.Tensor | undefined, cell: tf.Tensor) => (p === undefined ? gate : tf.add(gate, tf.mul(p, cell)));
+    const i = (f as Activation)(clip(peep(gi, pi, c)));
+    const forget = (f as Activation)(clip(peep(gf, pf, c)));
+    const cell = tf.add(tf.mul(forget, c), tf.mul(i, (g as Activation)(clip(gc))));
+    const o = (f as Activation)(clip(peep(go, po, cell)));
+    return { h: tf.mul(o, (h as Activation)(cell)), c: cell };
+  };
+}
+
+/** Row d of a [directions, …] tensor. */
+function row(t: tf.Tensor, d: number): tf.Tensor {
+  return tf.squeeze(tf.slice(t, [d], [1]), [0]);
+}
+
+function directionWeights(kind: Kind, x: tf.Tensor, inputs: readonly (tf.Tensor | undefined)[], d: number, hidden: number, attrs: Attrs): DirectionWeights {
+  const gates = GATES[kind] * hidden;
+  const [seq, batch, size] = x.shape as [number, number, number];
+  const wT = tf.transpose(row(inputs[1] as tf.Tensor, d));
+  const rT = tf.transpose(row(inputs[2] as tf.Tensor, d));
+  const b = inputs[3];
+  const [wBias, rBias] = b === undefined ? [tf.zeros([gates]), tf.zeros([gates])] : tf.split(row(b, d), 2);
+  // GRU with linear_before_reset adds the recurrence bias inside the reset product; everywhere else both biases just add.
+  const apart = kind === "GRU" && attrs.linear_before_reset === 1;
+  const inputBias = apart ? (wBias as tf.Tensor) : tf.add(wBias as tf.Tensor, rBias as tf.Tensor);
+  const projected = tf.add(tf.matMul(tf.reshape(x, [seq * batch, size]), wT), inputBias);
+  const p = inputs[7];
+  const [rZr, rH] = kind === "GRU" ? tf.split(rT, [2 * hidden, hidden], 1) : [];
+  return {
+    gru: kind === "GRU" ? { rZr: rZr as tf.Tensor, rH: rH as tf.Tensor, bH: tf.slice(rBias as tf.Tensor, [2 * hidden], [hidden]) } : undefined,
+    projected: tf.unstack(tf.reshape(projected, [seq, batch, gates])),
+    rT,
+    peep: kind === "LSTM" && p !== undefined ? tf.split(row(p, d), 3) : undefined,
+  };
+}
+
+function checkSequenceLengths(inputs: readonly (tf.Tensor | undefined)[], seq: number, ctx: OpContext): void {
+  const lengths = intsOf(inputs, 4, ctx);
+  if (lengths !== undefined && lengths.some((l) => l !== seq)) {
+    throw unsupportedFeature(ctx, `sequence_lens [${lengths.join(", ")}] shorter than the sequence (${seq})`);
+  }
+}
+
+function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+  const batchFirst = attrs.layout === 1;
+  const xIn = required(inputs, 0, ctx, "X");
+  const w = required(inputs, 1, ctx, "W");
+  required(inputs, 2, ctx, "R");
+  const direction = attrs.direction as string;
+  if (!(DIRECTIONS as readonly string[]).includes(direction)) throw shapeError(ctx, `direction must be one of [${DIRECTIONS.join(", ")}], got "${direction}"`);
+  if (kind === "LSTM" && attrs.input_forget === 1) throw unsupportedFeature(ctx, "input_forget=1");
+  const directions = direction === "bidirectional" ? 2 : 1;
+  if (w.shape[0] !== directions) throw shapeError(ctx, `W has ${w.shape[0]} directions, direction "${direction}" needs ${directions}`);
+  const hidden = (attrs.hidden_size as number | undefined) ?? (inputs[2] as tf.Tensor).shape[2];
+  if (hidden === undefined) throw shapeError(ctx, "cannot tell hidden_size: give the attribute or a rank-3 R");
+  const activations = resolveActivations(
+    attrs.activations as string[] | undefined,
+    attrs.activation_alpha as number[] | undefined,
+    attrs.activation_beta as number[] | undefined,
+    DEFAULT_ACTIVATIONS[kind],
+    directions,
+    ctx,
+  );
+  const step = steps(kind, attrs);
+  const outputs = tf.tidy(() => {
+    const x = batchFirst ? tf.transpose(xIn, [1, 0, 2]) : xIn;
+    const [seq, batch] = x.shape as [number, number];
+    checkSequenceLengths(inputs, seq, ctx);
+    const initial = (i: number) => {
+      const t = inputs[i];
+      return t === undefined ? undefined : batchFirst ? tf.transpose(t, [1, 0, 2]) : t;
+    };
+    const [h0, c0] = [initial(5), initial(6)];
+    const ys: tf.Tensor[] = [];
+    const lastH: tf.Tensor[] = [];
+    const lastC: tf.Tensor[] = [];
+    for (let d = 0; d < directions; d++) {
+      const weights = directionWeights(kind, x, inputs, d, hidden, attrs);
+      const zeros = tf.zeros([batch, hidden]);
+      let state: State = { h: h0 ? row(h0, d) : zeros, c: kind === "LSTM" ? (c0 ? row(c0, d) : zeros) : undefined };
+      const perStep = new Array<tf.Tensor>(seq);
+      const reverse = direction === "reverse" || d === 1;
+      for (let k = 0; k < seq; k++) {
+        const t = reverse ? seq - 1 - k : k;
+        state = step(weights.projected[t] as tf.Tensor, state, weights, activations[d] as Activation[]);
+        perStep[t] = state.h;
+      }
+      ys.push(seq === 0 ? tf.zeros([0, batch, hidden]) : tf.stack(perStep));
+      lastH.push(state.h);
+      if (state.c) lastC.push(state.c);
+    }
+    const y = tf.stack(ys, 1); // [seq, directions, batch, H]
+    const yH = tf.stack(lastH); // [directions, batch, H]
+    const yC = kind === "LSTM" ? tf.stack(lastC) : undefined;
+    if (!batchFirst) return yC ? [y, yH, yC] : [y, yH];
+    const toBatchFirst = (t: tf.Tensor) => tf.transpose(t, [1, 0, 2]);
+    const yB = tf.transpose(y, [2, 0, 1, 3]);
+    return yC ? [yB, toBatchFirst(yH), toBatchFirst(yC)] : [yB, toBatchFirst(yH)];
+  });
+  const wanted = ctx.node.outputs.length;
+  outputs.slice(wanted).forEach((t) => t.dispose());
+  return outputs.slice(0, wanted);
+}
+
+const COMMON: AttrSpec = {
+  activation_alpha: { type: "floats" },
+  activation_beta: { type: "floats" },
+  activations: { type: "strings" },
+  clip: { type: "float" },
+  direction: { type: "string", default: "forward" },
+  hidden_size: { type: "int" },
+};
+const EXTRA: Readonly<Record<Kind, AttrSpec>> = Object.freeze({
+  RNN: {},
+  GRU: { linear_before_reset: { type: "int", default: 0 } },
+  LSTM: { input_forget: { type: "int", default: 0 } },
+});
+
+function entries(kind: Kind): OpEntry[] {
+  const run = (inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext) => runRecurrent(kind, inputs, attrs, ctx);
+  return [
+    { opType: kind, since: 7, attributes: { ...COMMON, ...EXTRA[kind] }, run },
+    { opType: kind, since: 14, attributes: { ...COMMON, ...EXTRA[kind], layout: { type: "int", default: 0 } }, run },
+  ];
+}
+
+export const RECURRENT_OPS: readonly OpEntry[] = [...entries("RNN"), ...entries("GRU"), ...entries("LSTM")];

@@ -1,0 +1,235 @@
+// Ops that only move or describe shapes: Shape, Reshape, Flatten, Squeeze,
+// Unsqueeze, Expand, Tile, ConstantOfShape, Constant, Range, Identity.
+// Shape-valued inputs are read through intsOf (compile-time constant first).
+import { tf } from "../tf.js";
+import type { Tensor } from "../../../graph/types.js";
+import { toTf } from "../tensors.js";
+import { intsOf, normalizeAxis, required, shapeError, unsupportedFeature, where } from "./args.js";
+import type { OpContext, OpEntry } from "./types.js";
+
+const shapeOp: OpEntry = {
+  opType: "Shape",
+  since: 1,
+  attributes: { start: { type: "int", default: 0 }, end: { type: "int" } },
+  run([x], attrs, ctx) {
+    const dims = required([x], 0, ctx, "data").shape;
+    const rank = dims.length;
+    const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
+    const start = clamp(attrs.start as number);
+    const end = attrs.end === undefined ? rank : clamp(attrs.end as number);
+    const picked = dims.slice(start, Math.max(start, end));
+    return [tf.tensor1d(picked, "int32")];
+  },
+};
+
+/** ONNX Reshape's target: 0 copies the input dim (unless allowzero), -1 is inferred. */
+export function reshapeTarget(inputShape: readonly number[], spec: readonly number[], allowZero: boolean, ctx: OpContext): number[] {
+  const out = spec.map((d, i) => (d === 0 && !allowZero ? inputShape[i] : d));
+  if (out.some((d) => d === undefined)) {
+    throw shapeError(ctx, `shape [${spec.join(", ")}] copies a dim (0) beyond the input's rank ${inputShape.length}`);
+  }
+  const total = inputShape.reduce((a, b) => a * b, 1);
+  const inferred = out.filter((d) => d === -1).length;
+  if (inferred > 1) throw shapeError(ctx, `shape [${spec.join(", ")}] has more than one -1`);
+  if (inferred === 1) {
+    const known = out.reduce((a, d) => (d === -1 ? a : a * (d as number)), 1);
+    if (known === 0 || total % known !== 0) {
+      throw shapeError(ctx, `cannot reshape [${inputShape.join(", ")}] to [${spec.join(", ")}]`);
+    }
+    return out.map((d) => (d === -1 ? total / known : (d as number)));
+  }
+  return out as number[];
+}
+
+function reshapeTo(x: tf.Tensor, target: number[], ctx: OpContext): tf.Tensor {
+  if (target.reduce((a, b) => a * b, 1) !== x.size) {
+    throw shapeError(ctx, `cannot reshape [${x.shape.join(", ")}] (${x.size} elements) to [${target.join(", ")}]`);
+  }
+  return tf.reshape(x, target);
+}
+
+const reshape: OpEntry = {
+  opType: "Reshape",
+  since: 5,
+  attributes: { allowzero: { type: "int", default: 0 } },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx, "data");
+    const spec = intsOf(inputs, 1, ctx);
+    if (spec === undefined) throw shapeError(ctx, "input 1 (shape) is required but missing");
+    return [reshapeTo(x, reshapeTarget(x.shape, spec, attrs.allowzero === 1, ctx), ctx)];
+  },
+};
+
+const flatten: OpEntry = {
+  opType: "Flatten",
+  since: 1,
+  attributes: { axis: { type: "int", default: 1 } },
+  run([x], attrs, ctx) {
+    const data = required([x], 0, ctx, "input");
+    const rank = data.rank;
+    const axis = attrs.axis === rank ? rank : normalizeAxis(attrs.axis as number, rank, ctx);
+    const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    return [tf.reshape(data, [product(data.shape.slice(0, axis)), product(data.shape.slice(axis))])];
+  },
+};
+
+function squeezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: OpContext): tf.Tensor[] {
+  if (axes === undefined) return [tf.reshape(x, x.shape.filter((d) => d !== 1))];
+  const drop = new Set(axes.map((a) => normalizeAxis(a, x.rank, ctx)));
+  for (const a of drop) {
+    if (x.shape[a] !== 1) throw shapeError(ctx, `cannot squeeze axis ${a} of size ${x.shape[a]} (shape [${x.shape.join(", ")}])`);
+  }
+  return [tf.reshape(x, x.shape.filter((_, i) => !drop.has(i)))];
+}
+
+const squeeze1: OpEntry = {
+  opType: "Squeeze",
+  since: 1,
+  attributes: { axes: { type: "ints" } },
+  run: (inputs, attrs, ctx) => squeezeAxes(required(inputs, 0, ctx, "data"), attrs.axes as number[] | undefined, ctx),
+};
+
+const squeeze13: OpEntry = {
+  opType: "Squeeze",
+  since: 13,
+  run: (inputs, _attrs, ctx) => squeezeAxes(required(inputs, 0, ctx, "data"), intsOf(inputs, 1, ctx), ctx),
+};
+
+function unsqueezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: OpContext): tf.Tensor[] {
+  if (axes === undefined) throw shapeError(ctx, "axes are required");
+  const outRank = x.rank + axes.length;
+  const inserted = new Set(axes.map((a) => normalizeAxis(a, outRank, ctx)));
+  if (inserted.size !== axes.length) throw shapeError(ctx, `axes [${axes.join(", ")}] repeat an axis`);
+  const rest = [...x.shape];
+  const shape = Array.from({ length: outRank }, (_, i) => (inserted.has(i) ? 1 : (rest.shift() as number)));
+  return [tf.reshape(x, shape)];
+}
+
+const unsqueeze1: OpEntry = {
+  opType: "Unsqueeze",
+  since: 1,
+  attributes: { axes: { type: "ints", required: true } },
+  run: (inputs, attrs, ctx) => unsqueezeAxes(required(inputs, 0, ctx, "data"), attrs.axes as number[], ctx),
+};
+
+const unsqueeze13: OpEntry = {
+  opType: "Unsqueeze",
+  since: 13,
+  run: (inputs, _attrs, ctx) => unsqueezeAxes(required(inputs, 0, ctx, "data"), intsOf(inputs, 1, ctx), ctx),
+};
+
+/** Numpy-style broadcast of two shapes, or a ShapeError naming both. */
+export function broadcastShapes(a: readonly number[], b: readonly number[], ctx: OpContext): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw shapeError(ctx, `shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+const expand: OpEntry = {
+  opType: "Expand",
+  since: 8,
+  run(inputs, _attrs, ctx) {
+    const x = required(inputs, 0, ctx, "input");
+    const target = intsOf(inputs, 1, ctx);
+    if (target === undefined) throw shapeError(ctx, "input 1 (shape) is required but missing");
+    return [tf.broadcastTo(x, broadcastShapes(x.shape, target, ctx))];
+  },
+};
+
+const tile: OpEntry = {
+  opType: "Tile",
+  since: 6,
+  run(inputs, _attrs, ctx) {
+    const x = required(inputs, 0, ctx, "input");
+    const repeats = intsOf(inputs, 1, ctx);
+    if (repeats === undefined || repeats.length !== x.rank) {
+      throw shapeError(ctx, `repeats must have one entry per input dim (${x.rank}), got ${repeats?.length ?? "none"}`);
+    }
+    return [x.rank === 0 ? tf.clone(x) : tf.tile(x, repeats)];
+  },
+};
+
+const constantOfShape: OpEntry = {
+  opType: "ConstantOfShape",
+  since: 9,
+  attributes: { value: { type: "tensor" } },
+  run(inputs, attrs, ctx) {
+    const shape = intsOf(inputs, 0, ctx) ?? [];
+    const value = attrs.value as Tensor | undefined;
+    if (value === undefined) return [tf.fill(shape, 0, "float32")];
+    const scalar = toTf(value, where(ctx));
+    const out = tf.fill(shape, scalar.dataSync()[0] as number, scalar.dtype);
+    scalar.dispose();
+    return [out];
+  },
+};
+
+const constant: OpEntry = {
+  opType: "Constant",
+  since: 1,
+  attributes: {
+    value: { type: "tensor" },
+    value_float: { type: "float" },
+    value_floats: { type: "floats" },
+    value_int: { type: "int" },
+    value_ints: { type: "ints" },
+    value_string: { type: "string" },
+    value_strings: { type: "strings" },
+  },
+  run(_inputs, attrs, ctx) {
+    if (attrs.value !== undefined) return [toTf(attrs.value as Tensor, where(ctx))];
+    if (attrs.value_float !== undefined) return [tf.scalar(attrs.value_float as number, "float32")];
+    if (attrs.value_floats !== undefined) return [tf.tensor1d(attrs.value_floats as number[], "float32")];
+    if (attrs.value_int !== undefined) return [tf.scalar(attrs.value_int as number, "int32")];
+    if (attrs.value_ints !== undefined) return [tf.tensor1d(attrs.value_ints as number[], "int32")];
+    if (attrs.value_string !== undefined || attrs.value_strings !== undefined) throw unsupportedFeature(ctx, "a string constant");
+    throw shapeError(ctx, "has none of the value attributes (value, value_float(s), value_int(s))");
+  },
+};
+
+const range: OpEntry = {
+  opType: "Range",
+  since: 11,
+  run(inputs, _attrs, ctx) {
+    const [start, limit, delta] = [0, 1, 2].map((i) => {
+      const t = required(inputs, i, ctx, ["start", "limit", "delta"][i] as string);
+      return { dtype: t.dtype, value: Number(ctx.constantOf(i)?.[0] ?? t.dataSync()[0]) };
+    }) as [{ dtype: tf.DataType; value: number }, { value: number }, { value: number }];
+    if (delta.value === 0) throw shapeError(ctx, "delta must not be 0");
+    const count = Math.max(Math.ceil((limit.value - start.value) / delta.value), 0);
+    // Element i is start + i·delta, from the count ONNX defines, so float steps never add or lose an element.
+    const values = Array.from({ length: count }, (_, i) => start.value + i * delta.value);
+    return [tf.tensor1d(values, start.dtype === "int32" ? "int32" : "float32")];
+  },
+};
+
+const identity: OpEntry = {
+  opType: "Identity",
+  since: 1,
+  layout: "elementwise",
+  run: (inputs, _attrs, ctx) => [tf.clone(required(inputs, 0, ctx, "input"))],
+};
+
+export const SHAPE_OPS: readonly OpEntry[] = [
+  shapeOp,
+  reshape,
+  flatten,
+  squeeze1,
+  squeeze13,
+  unsqueeze1,
+  unsqueeze13,
+  expand,
+  tile,
+  constantOfShape,
+  constant,
+  range,
+  identity,
+];

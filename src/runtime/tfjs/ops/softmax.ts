@@ -1,0 +1,38 @@
+// Softmax and LogSoftmax. Before opset 13 the input is coerced to 2-D around
+// `axis` (dims before it are the batch, dims from it on are flattened and
+// normalised together); from 13 on only `axis` is normalised.
+import { tf } from "../tf.js";
+import { normalizeAxis } from "./args.js";
+import type { OpContext, OpEntry } from "./types.js";
+
+type Kernel = (x: tf.Tensor) => tf.Tensor;
+
+const softmaxLast: Kernel = (x) => tf.softmax(x);
+const logSoftmaxLast: Kernel = (x) => tf.logSoftmax(x);
+
+function coerced(x: tf.Tensor, axis: number, f: Kernel, ctx: OpContext): tf.Tensor {
+  const a = normalizeAxis(axis, x.rank, ctx);
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(a).reduce((p, d) => p * d, 1);
+  return tf.reshape(f(tf.reshape(x, [outer, inner])), x.shape);
+}
+
+function alongAxis(x: tf.Tensor, axis: number, f: Kernel, ctx: OpContext): tf.Tensor {
+  const a = normalizeAxis(axis, x.rank, ctx);
+  if (a === x.rank - 1) return f(x);
+  // tfjs normalises the last axis only: swap `axis` to the end and back.
+  const perm = x.shape.map((_, i) => i);
+  perm[a] = x.rank - 1;
+  perm[x.rank - 1] = a;
+  return tf.transpose(f(tf.transpose(x, perm)), perm);
+}
+
+function entries(opType: string, f: Kernel): [OpEntry, OpEntry] {
+  return [
+    { opType, since: 1, attributes: { axis: { type: "int", default: 1 } }, run: ([x], a, ctx) => [coerced(x!, a.axis as number, f, ctx)] },
+    { opType, since: 13, attributes: { axis: { type: "int", default: -1 } }, run: ([x], a, ctx) => [alongAxis(x!, a.axis as number, f, ctx)] },
+  ];
+}
+
+export const [softmax1, softmax13] = entries("Softmax", softmaxLast);
+export const [logSoftmax1, logSoftmax13] = entries("LogSoftmax", logSoftmaxLast);

@@ -1,0 +1,24 @@
+// What the loop needs from a graph compiled by src/runtime/tfjs/compile.ts.
+// Stated here as a structural type so the loop can be tested with a stand-in
+// and so the dependency on the compiler stays one import in train_graph.ts.
+import type { tf } from "../runtime/tfjs/tf.js";
+import type { Graph } from "../graph/types.js";
+
+export interface ForwardOptions {
+  readonly training: boolean;
+  readonly outputs?: readonly string[];
+  /** Dropout's seed for this call. */
+  readonly seed?: number;
+}
+
+export interface TrainableModel {
+  /** Initializers as variables, in backend layout, by initializer name. */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** Pure, differentiable; outputs by graph output name. */
+  forward(feeds: Record<string, tf.Tensor>, options: ForwardOptions): Record<string, tf.Tensor>;
+  /** New values for state initializers (BatchNorm running stats) from the last training forward. */
+  takeStateUpdates(): Map<string, tf.Tensor>;
+  /** The graph with current variable values written back in ONNX layout. */
+  exportGraph(): Graph;
+  dispose?(): void;
+}

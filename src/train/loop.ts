@@ -1,0 +1,213 @@
+// The training loop over a compiled graph: batches → forward in training mode
+// → loss → gradients → optimizer update → BatchNorm state write-back, with
+// checks before the first step, a NaN guard, cooperative interruption between
+// batches, validation after each epoch and a live view.
+import { tf } from "../runtime/tfjs/tf.js";
+import { TrainingError } from "../errors.js";
+import { interruptRequested } from "../interrupt.js";
+import type { Graph } from "../graph/types.js";
+import type { TrainableModel } from "./compiled.js";
+import type { Batch, TrainData } from "./data.js";
+import { checkBatch, modelIO, trainableNames, type ModelIO } from "./preflight.js";
+import { createOptimizer, type Optimizer } from "./optimizers.js";
+import { learningRate } from "./schedule.js";
+import { crossEntropy, countCorrect } from "./loss.js";
+import { shiftImages } from "./augment.js";
+import { seededRandom } from "./random.js";
+import { trainingView, type TrainingView } from "./live.js";
+import type { BatchRecord, EpochRecord, ResolvedOptions, TrainMetrics } from "./options.js";
+
+export interface TrainResult {
+  readonly graph: Graph;
+  readonly metrics: TrainMetrics;
+  readonly history: EpochRecord[];
+}
+
+/** Live tensors after each epoch, for leak checks (tests read it from the history). */
+export type EpochRecordWithTensors = EpochRecord & { readonly tensors: number };
+
+export async function trainCompiled(
+  graph: Graph,
+  model: TrainableModel,
+  options: ResolvedOptions,
+  backend: string,
+  label = "train",
+): Promise<TrainResult> {
+  const io = modelIO(graph);
+  const variables = selectTrainable(graph, model, options);
+  const optimizer = createOptimizer(options);
+  const data = options.data;
+  const stepsPerEpoch = Math.ceil(data.length / options.batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const schedule = { lr: options.lr, schedule: options.schedule, warmupSteps: options.warmupSteps, stepsPerEpoch, totalSteps };
+  const shiftRandom = seededRandom(options.seed ^ 0x5eed);
+  const view = options.display ? trainingView({ totalSamples: data.length * options.epochs, label }) : undefined;
+
+  const history: EpochRecordWithTensors[] = [];
+  const started = performance.now();
+  let trainSeconds = 0;
+  let samplesSeen = 0;
+  let step = 0;
+  let interrupted = false;
+  try {
+    for (let epoch = 1; epoch <= options.epochs && !interrupted; epoch++) {
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let count = 0;
+      let lr = learningRate(step, schedule);
+      for await (const batch of data.shuffle(options.seed * 7919 + epoch).batches(options.batchSize)) {
+        // Let interrupt messages (kernel, SIGINT) in before deciding to go on.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (interruptRequested()) {
+          interrupted = true;
+          break;
+        }
+        checkBatch(batch, io, `${label}, epoch ${epoch}, step ${step}`);
+        const x = options.augment && options.augment.shift > 0 ? { ...batch, x: shiftImages(batch.x, options.augment.shift, shiftRandom) } : batch;
+        lr = learningRate(step, schedule);
+        const result = await trainStep(model, io, variables, optimizer, x, options, step, lr, epoch);
+        const n = batch.y.length;
+        lossSum += result.loss * n;
+        correct += result.correct;
+        count += n;
+        samplesSeen += n;
+        const record: BatchRecord = { epoch, step, loss: result.loss, accuracy: result.correct / n, lr };
+        options.onBatch?.(record);
+        view?.batch(record, n, stepsPerEpoch);
+        step++;
+      }
+      trainSeconds += (performance.now() - epochStart) / 1000;
+      if (count === 0) break;
+      const validation = options.validation && !interrupted ? await evaluate(model, io, options.validation, options.batchSize) : undefined;
+      const seconds = (performance.now() - epochStart) / 1000;
+      const record: EpochRecordWithTensors = {
+        epoch,
+        loss: lossSum / count,
+        accuracy: correct / count,
+        ...(validation ? { validationLoss: validation.loss, validationAccuracy: validation.accuracy } : {}),
+        lr,
+        seconds,
+        samplesPerSec: count / seconds,
+        tensors: tf.memory().numTensors,
+      };
+      history.push(record);
+      options.onEpoch?.(record);
+      view?.epoch(record, options.epochs);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+
+  const last = history[history.length - 1];
+  const metrics: TrainMetrics = {
+    loss: last?.loss ?? Number.NaN,
+    accuracy: last?.accuracy ?? Number.NaN,
+    validationLoss: last?.validationLoss ?? null,
+    validationAccuracy: last?.validationAccuracy ?? null,
+    samplesPerSec: trainSeconds > 0 ? samplesSeen / trainSeconds : 0,
+    seconds: (performance.now() - started) / 1000,
+    backend,
+    epochs: history.length,
+    steps: step,
+    interrupted,
+  };
+  view?.done(
+    `${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
+      (metrics.validationAccuracy !== null ? ` · test acc ${(metrics.validationAccuracy * 100).toFixed(2)}%` : ""),
+  );
+  return { graph: model.exportGraph(), metrics, history };
+}
+
+function selectTrainable(graph: Graph, model: TrainableModel, options: ResolvedOptions): Map<string, tf.Variable> {
+  const names = trainableNames(graph, options.freeze);
+  const variables = new Map<string, tf.Variable>();
+  for (const [name, variable] of model.variables) {
+    // variableGrads only differentiates trainable variables: make the flag match our choice.
+    variable.trainable = names.has(name);
+    if (variable.trainable) variables.set(name, variable);
+  }
+  if (variables.size === 0) {
+    throw new TrainingError(
+      `nothing to train in graph "${graph.name}": every float initializer is frozen or is BatchNorm state` +
+        (options.freeze?.length ? ` (freeze: ${JSON.stringify(options.freeze)})` : ""),
+    );
+  }
+  return variables;
+}
+
+async function trainStep(
+  model: TrainableModel,
+  io: ModelIO,
+  variables: ReadonlyMap<string, tf.Variable>,
+  optimizer: Optimizer,
+  batch: Batch,
+  options: ResolvedOptions,
+  step: number,
+  lr: number,
+  epoch: number,
+): Promise<{ loss: number; correct: number }> {
+  const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
+  const y = tf.tensor1d(batch.y, "int32");
+  let logits: tf.Tensor | undefined;
+  const initializerOf = new Map([...variables].map(([init, v]) => [v.name, init]));
+  const { value, grads } = tf.variableGrads(() => {
+    const outputs = model.forward({ [io.inputName]: x }, { training: true, seed: options.seed * 1_000_003 + step });
+    logits = tf.keep(outputs[io.outputName]!);
+    return options.loss ? options.loss(outputs, batch, step) : crossEntropy(logits, y);
+  }, [...variables.values()]);
+  const state = model.takeStateUpdates();
+  try {
+    const loss = (await value.data())[0]!;
+    if (!Number.isFinite(loss)) {
+      throw new TrainingError(
+        `loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr.toPrecision(3)}). ` +
+          `Lower lr (e.g. ${(lr / 10).toPrecision(2)}), add warmupSteps, or check the data for NaN/Inf values; ` +
+          `the weights were not updated by this step.`,
+        { details: { epoch, step, lr, loss } },
+      );
+    }
+    const byInitializer: Record<string, tf.Tensor> = {};
+    for (const [varName, g] of Object.entries(grads)) byInitializer[initializerOf.get(varName)!] = g;
+    optimizer.step(variables, byInitializer, lr);
+    for (const [name, next] of state) {
+      const target = model.variables.get(name);
+      if (target === undefined) throw new Error(`compiled graph reported state for "${name}", which is not one of its variables`);
+      target.assign(next);
+    }
+    const correct = logits && logits.rank === 2 ? countCorrect(await argMax(logits), batch.y) : Number.NaN;
+    return { loss, correct };
+  } finally {
+    tf.dispose([x, y, value, ...Object.values(grads), ...state.values()]);
+    if (logits) logits.dispose();
+  }
+}
+
+async function argMax(logits: tf.Tensor): Promise<Int32Array> {
+  const index = tf.argMax(logits, -1);
+  try {
+    return (await index.data()) as Int32Array;
+  } finally {
+    index.dispose();
+  }
+}
+
+/** Cross-entropy and accuracy of the model in inference mode. */
+export async function evaluate(model: TrainableModel, io: ModelIO, data: TrainData, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for await (const batch of data.batches(batchSize)) {
+    checkBatch(batch, io, "validation");
+    const [loss, predicted] = tf.tidy(() => {
+      const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
+      const logits = model.forward({ [io.inputName]: x }, { training: false, outputs: [io.outputName] })[io.outputName]!;
+      return [crossEntropy(logits, tf.tensor1d(batch.y, "int32")), tf.argMax(logits, -1)] as const;
+    });
+    lossSum += (await loss.data())[0]! * batch.y.length;
+    correct += countCorrect((await predicted.data()) as Int32Array, batch.y);
+    count += batch.y.length;
+    tf.dispose([loss, predicted]);
+  }
+  return { loss: lossSum / count, accuracy: correct / count };
+}

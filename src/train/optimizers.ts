@@ -1,0 +1,108 @@
+// SGD (momentum, Nesterov, L2 weight decay) and Adam/AdamW over tf.Variables,
+// with PyTorch's update rules so the same hyper-parameters mean the same thing:
+//   sgd:   g += wd·w;  b = μ·b + g;  g = nesterov ? g + μ·b : b;  w -= lr·g
+//   adam:  g += wd·w (L2);  m, v moving averages;  w -= lr·m̂/(√v̂ + ε)
+//   adamw: w *= 1 − lr·wd (decoupled), then the Adam step without L2.
+// The bias corrections are folded into one scalar step size and ε so each
+// variable costs a dozen elementwise kernels, all inside one tidy.
+import { tf } from "../runtime/tfjs/tf.js";
+import type { OptimizerName } from "./options.js";
+
+export interface OptimizerSettings {
+  readonly optimizer: OptimizerName;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+}
+
+export interface Optimizer {
+  /** Applies one update with learning rate `lr`; grads are keyed like the variables. */
+  step(variables: ReadonlyMap<string, tf.Variable>, grads: Readonly<Record<string, tf.Tensor>>, lr: number): void;
+  /** Frees the optimizer's state (moments, momentum buffers). */
+  dispose(): void;
+  /** Number of state tensors held (for leak checks). */
+  readonly stateSize: number;
+}
+
+export function createOptimizer(settings: OptimizerSettings): Optimizer {
+  return settings.optimizer === "sgd" ? sgd(settings) : adam(settings);
+}
+
+function sgd(s: OptimizerSettings): Optimizer {
+  const buffers = new Map<string, tf.Variable>();
+  return {
+    get stateSize() {
+      return buffers.size;
+    },
+    step(variables, grads, lr) {
+      tf.tidy(() => {
+        for (const [name, w] of variables) {
+          let g = grads[name];
+          if (g === undefined) continue;
+          if (s.weightDecay > 0) g = tf.add(g, tf.mul(w, s.weightDecay));
+          if (s.momentum > 0) {
+            let buf = buffers.get(name);
+            if (buf === undefined) {
+              // PyTorch starts the buffer at the first gradient.
+              buf = tf.variable(g, false);
+              buffers.set(name, buf);
+            } else {
+              buf.assign(tf.add(tf.mul(buf, s.momentum), g));
+            }
+            g = s.nesterov ? tf.add(g, tf.mul(buf, s.momentum)) : buf;
+          }
+          w.assign(tf.sub(w, tf.mul(g, lr)));
+        }
+      });
+    },
+    dispose() {
+      for (const b of buffers.values()) b.dispose();
+      buffers.clear();
+    },
+  };
+}
+
+function adam(s: OptimizerSettings): Optimizer {
+  const [beta1, beta2] = s.betas;
+  const decoupled = s.optimizer === "adamw";
+  const moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+  let t = 0;
+  return {
+    get stateSize() {
+      return moments.size * 2;
+    },
+    step(variables, grads, lr) {
+      t += 1;
+      const bc1 = 1 - beta1 ** t;
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
+      const stepSize = (lr * bc2Sqrt) / bc1;
+      const epsHat = s.eps * bc2Sqrt;
+      tf.tidy(() => {
+        for (const [name, w] of variables) {
+          let g = grads[name];
+          if (g === undefined) continue;
+          let state = moments.get(name);
+          if (state === undefined) {
+            state = { m: tf.variable(tf.zerosLike(w), false), v: tf.variable(tf.zerosLike(w), false) };
+            moments.set(name, state);
+          }
+          if (s.weightDecay > 0 && !decoupled) g = tf.add(g, tf.mul(w, s.weightDecay));
+          state.m.assign(tf.add(tf.mul(state.m, beta1), tf.mul(g, 1 - beta1)));
+          state.v.assign(tf.add(tf.mul(state.v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const update = tf.mul(tf.div(state.m, tf.add(tf.sqrt(state.v), epsHat)), stepSize);
+          const decayed = s.weightDecay > 0 && decoupled ? tf.mul(w, 1 - lr * s.weightDecay) : w;
+          w.assign(tf.sub(decayed, update));
+        }
+      });
+    },
+    dispose() {
+      for (const { m, v } of moments.values()) {
+        m.dispose();
+        v.dispose();
+      }
+      moments.clear();
+    },
+  };
+}
