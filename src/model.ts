@@ -6,6 +6,9 @@ import type { RecipeStep, Step, StepReport } from "./step.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./display/mime.js";
 import { OptionError } from "./errors.js";
 import { summarize, type GraphSummary } from "./graph/counts.js";
+import { display } from "./display/display.js";
+import { summaryTable } from "./display/summary.js";
+import { table } from "./display/table.js";
 import { validateGraph } from "./graph/validate.js";
 
 export type Backend = "ort" | "tfjs";
@@ -40,8 +43,6 @@ export class Model {
 
   /** Runs steps in order; each step's report is shown and recorded in history. */
   async apply(...steps: Step[]): Promise<Model> {
-    const { display } = await import("./display/index.js");
-    const { stepReportTable } = await import("./display/reports.js");
     let model: Model = this;
     for (const step of steps) {
       if (!step || typeof step.run !== "function") {
@@ -113,17 +114,15 @@ export class Model {
     return { from: this.source ?? null, steps: this.recipe };
   }
 
+  /** A model shows its summary: layers, parameters, MACs, bytes, and the steps that made it. */
   [JUPYTER_DISPLAY](): MimeBundle {
-    // Loaded lazily so importing Model does not pull the display code into the kernel's start.
-    return modelBundle(this);
+    const steps = this.history.length ? ` · steps: ${this.history.map((h) => h.step).join(" → ")}` : "";
+    return summaryTable(this.summary(), { title: `${this.name}${steps}` })[JUPYTER_DISPLAY]();
   }
 }
 
-let modelBundle: (model: Model) => MimeBundle = (model) => ({
-  "text/plain": `Model ${model.name}: ${model.summary().params} parameters`,
-});
-
-/** display/ registers the rich summary renderer here (it may not import model.ts's users back). */
-export function setModelRenderer(render: (model: Model) => MimeBundle): void {
-  modelBundle = render;
+/** One row per metric, titled with the step and its duration. */
+export function stepReportTable(report: StepReport) {
+  const rows = Object.entries(report.metrics).map(([metric, value]) => ({ metric, value }));
+  return table(rows, { columns: ["metric", "value"], title: `${report.step} · ${report.seconds.toFixed(1)} s` });
 }

@@ -4,8 +4,10 @@
 import { mustBeOneOf } from "../errors.js";
 import type { Graph, Tensor } from "../graph/types.js";
 import { createOrtSession } from "../runtime/ort.js";
-import { compile } from "../runtime/tfjs/compile.js";
-import { BACKENDS, type BackendChoice } from "../runtime/tfjs/backends.js";
+import type { BackendChoice } from "../runtime/tfjs/backends.js";
+
+/** Mirrors runtime/tfjs/backends.ts BACKENDS; kept here so ort-only commands never load tfjs. */
+export const TFJS_BACKENDS: readonly BackendChoice[] = ["auto", "tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"];
 
 export const RUNTIMES = ["tfjs", "ort"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -22,7 +24,7 @@ export function parseRuntime(value: string, what = "--backend"): RuntimeName {
 }
 
 export function parseTfjsBackend(value: string): BackendChoice {
-  if (!(BACKENDS as readonly string[]).includes(value)) throw mustBeOneOf("--tfjs-backend", value, BACKENDS);
+  if (!(TFJS_BACKENDS as readonly string[]).includes(value)) throw mustBeOneOf("--tfjs-backend", value, TFJS_BACKENDS);
   return value as BackendChoice;
 }
 
@@ -38,6 +40,8 @@ export async function openRunner(runtime: RuntimeName, graph: Graph, options: Op
     const session = await createOrtSession(graph, options.ortThreads !== undefined ? { threads: options.ortThreads } : {});
     return { runtime, run: (feeds) => session.run(feeds), dispose: () => {} };
   }
+  // Loaded on first use: `info` and `--backend ort` start faster without tfjs and its wasm.
+  const { compile } = await import("../runtime/tfjs/compile.js");
   const compiled = await compile(graph, { backend: options.tfjsBackend ?? "wasm" });
   return { runtime, run: (feeds) => compiled.run(feeds), dispose: () => compiled.dispose() };
 }

@@ -1,20 +1,9 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { toMimeBundle, html, markdown, htmlToText } from "./bundle.js";
 import { display, clearOutput } from "./display.js";
-import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
-import { setDisplaySink, type DisplayOptions } from "./sink.js";
-
-export function recordingSink(rich = true) {
-  const calls: { bundle?: MimeBundle; options?: DisplayOptions; clear?: boolean }[] = [];
-  return {
-    calls,
-    sink: {
-      rich,
-      display: (bundle: MimeBundle, options?: DisplayOptions) => void calls.push({ bundle, options }),
-      clearOutput: (wait?: boolean) => void calls.push({ clear: wait ?? false }),
-    },
-  };
-}
+import { JUPYTER_DISPLAY } from "./mime.js";
+import { setDisplaySink } from "./sink.js";
+import { recordingSink } from "../../test/helpers/recording-sink.js";
 
 describe("toMimeBundle", () => {
   it("uses a value's Jupyter.display method", () => {

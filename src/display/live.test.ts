@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
 import { liveDisplay, progress, liveCurve } from "./live.js";
 import { setDisplaySink } from "./sink.js";
-import { recordingSink } from "./bundle.test.js";
+import { recordingSink } from "../../test/helpers/recording-sink.js";
 import { PLOTLY_MIME, resetPlotlyInline } from "./plotly.js";
 
 describe("live displays", () => {

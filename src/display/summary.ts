@@ -3,9 +3,10 @@
 import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
 import { formatCell, table, tableHtml, tableText } from "./table.js";
 import { escapeHtml } from "./bundle.js";
+import type { GraphSummary } from "../graph/counts.js";
 
-// Structural twin of GraphSummary in src/graph/counts.ts (written in parallel):
-// only the fields shown here are required, so the real type is assignable to it.
+// The fields of GraphSummary (src/graph/counts.ts) that the table shows; any
+// object with them works (reports, hand-made summaries).
 export interface SummaryLayer {
   readonly name: string;
   readonly opType: string;
@@ -62,6 +63,10 @@ function histogramEntries(h: SummaryLike["opHistogram"]): [string, number][] {
   const entries = h instanceof Map ? [...h.entries()] : Object.entries(h as Record<string, number>);
   return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
+
+// GraphSummary must stay assignable to what summaryTable accepts.
+type Assignable<T extends SummaryLike> = T;
+export type GraphSummaryFits = Assignable<GraphSummary>;
 
 export interface SummaryTableOptions {
   title?: string;

@@ -52,6 +52,19 @@ const NON_TENSOR_VALUES = /sequence, map, optional or sparse type|has no type/;
 
 describe.runIf(haveTestdata)("ONNX conformance models", () => {
   const all = cases();
+  /** Filled as models are decoded; each test decodes what it needs, so any may run alone. */
+  const NON_TENSOR_DIRS = new Set<string>();
+  function decodesAsTensorModel(c: Case): boolean {
+    if (NON_TENSOR_DIRS.has(c.dir)) return false;
+    try {
+      decodeModel(readFileSync(c.model));
+      return true;
+    } catch (e) {
+      if (!NON_TENSOR_VALUES.test((e as Error).message)) throw e;
+      NON_TENSOR_DIRS.add(c.dir);
+      return false;
+    }
+  }
 
   it("decode → encode → decode gives the same Graph for every tensor-valued model", () => {
     let roundTripped = 0;
@@ -66,6 +79,7 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
         expect((e as Error).message, c.model).toMatch(NON_TENSOR_VALUES);
         expect((e as Error).message, c.model).toContain(c.model);
         refused.push(c.dir);
+        NON_TENSOR_DIRS.add(c.dir);
         continue;
       }
       opsets.add(graph.opsets[""] ?? 0);
@@ -88,7 +102,7 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
           decoded = decodeTensor(readFileSync(file), { file });
         } catch (e) {
           // Sequence/optional test data are SequenceProto/OptionalProto, not tensors.
-          if (NON_TENSOR_DIRS.has(c.dir)) continue;
+          if (!decodesAsTensorModel(c)) continue;
           throw e;
         }
         const again = decodeTensor(encodeTensor(decoded.name, decoded.tensor));
@@ -100,27 +114,14 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
     expect(count).toBeGreaterThan(2000);
   });
 
-  const NON_TENSOR_DIRS = new Set(
-    all
-      .filter((c) => {
-        try {
-          decodeModel(readFileSync(c.model));
-          return false;
-        } catch {
-          return true;
-        }
-      })
-      .map((c) => c.dir),
-  );
-
   it("onnxruntime computes identical outputs from original and re-encoded models", async () => {
     // Every control-flow model (subgraphs), every "simple" model, and a spread of
-    // single-op and PyTorch-exported models (every 8th) keep this to a few seconds.
+    // single-op and PyTorch-exported models (every 16th) keep this to a few seconds.
     const picked = all.filter(
       (c, i) =>
-        !NON_TENSOR_DIRS.has(c.dir) &&
         !c.dir.includes("/real/") && // "real" holds only stubs of big models without weights
-        (/\/test_(if|loop|scan)/.test(c.dir) || c.dir.includes("/simple/") || i % 8 === 0),
+        (/\/test_(if|loop|scan)/.test(c.dir) || c.dir.includes("/simple/") || i % 16 === 0) &&
+        decodesAsTensorModel(c),
     );
     let compared = 0;
     const ortRefused: string[] = [];
@@ -156,6 +157,6 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
       compared++;
     }
     console.log(`onnxruntime parity on ${compared} models (${ortRefused.length} the runtime itself cannot run)`);
-    expect(compared).toBeGreaterThan(100);
+    expect(compared).toBeGreaterThan(60);
   });
 });

@@ -3,18 +3,7 @@
 import { ShapeError } from "../errors.js";
 import type { Graph, Tensor } from "../graph/types.js";
 import { allocate, makeTensor, numElements } from "../graph/tensor.js";
-
-/** mulberry32: tiny, fast, good enough for test inputs; same seed → same values. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../random.js";
 
 /**
  * One tensor per graph input. Symbolic dims take `dims[name]` or `batch` (the
@@ -24,7 +13,7 @@ export function randomInputs(
   graph: Graph,
   options: { seed?: number; batch?: number; dims?: Readonly<Record<string, number>>; intHigh?: number } = {},
 ): Record<string, Tensor> {
-  const next = generator(options.seed ?? 0);
+  const next = seededRandom(options.seed ?? 0);
   const feeds: Record<string, Tensor> = {};
   for (const input of graph.inputs) {
     if (!input.shape) {

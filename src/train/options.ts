@@ -86,10 +86,25 @@ export type ResolvedOptions = Required<
 > &
   TrainOptions;
 
-export const TRAIN_DEFAULTS = Object.freeze({
+export interface TrainDefaults {
+  readonly epochs: number;
+  readonly lr: number;
+  readonly optimizer: OptimizerName;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly warmupSteps: number;
+  readonly display: boolean;
+}
+
+export const TRAIN_DEFAULTS: TrainDefaults = Object.freeze({
   epochs: 10,
   lr: 1e-3,
-  optimizer: "adam" as OptimizerName,
+  optimizer: "adam",
   momentum: 0.9,
   nesterov: false,
   weightDecay: 0,
@@ -102,7 +117,7 @@ export const TRAIN_DEFAULTS = Object.freeze({
 });
 
 /** Fine-tuning starts from trained weights: a tenth of the step size, a few epochs. */
-export const FINETUNE_DEFAULTS = Object.freeze({ ...TRAIN_DEFAULTS, epochs: 3, lr: 1e-4 });
+export const FINETUNE_DEFAULTS: TrainDefaults = Object.freeze({ ...TRAIN_DEFAULTS, epochs: 3, lr: 1e-4 });
 
 const KNOWN_KEYS = [
   "data", "validation", "epochs", "lr", "optimizer", "momentum", "nesterov", "weightDecay", "betas", "eps",
@@ -111,7 +126,7 @@ const KNOWN_KEYS = [
 ] as const;
 
 /** Applies defaults and reports every invalid option in one OptionError. */
-export function resolveOptions(options: TrainOptions, defaults: typeof TRAIN_DEFAULTS = TRAIN_DEFAULTS): ResolvedOptions {
+export function resolveOptions(options: TrainOptions, defaults: TrainDefaults = TRAIN_DEFAULTS): ResolvedOptions {
   const problems: string[] = [];
   for (const key of Object.keys(options)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) problems.push(mustBeOneOf("training option", key, KNOWN_KEYS).message);

@@ -64,6 +64,14 @@ export function checkBatch(batch: Batch, io: ModelIO, where: string): void {
   }
 }
 
+const NON_PARAMETER_INPUTS: Readonly<Record<string, readonly number[]>> = Object.freeze({
+  BatchNormalization: [3, 4],
+  Dropout: [1, 2],
+  Clip: [1, 2],
+  Reshape: [1],
+  Pad: [1, 2],
+});
+
 /**
  * Names of the initializers the optimizer updates: float32 weights, minus
  * BatchNormalization's running mean/variance (state, not parameters) and
@@ -82,9 +90,8 @@ export function trainableNames(graph: Graph, freeze: readonly FreezeRule[] = [])
   }
   const excluded = new Set(frozenNames);
   for (const node of graph.nodes) {
-    if (node.opType === "BatchNormalization") {
-      for (const i of [3, 4]) if (node.inputs[i]) excluded.add(node.inputs[i]!);
-    }
+    // Inputs that are settings or state, not parameters, even when stored as float initializers.
+    for (const i of NON_PARAMETER_INPUTS[node.opType] ?? []) if (node.inputs[i]) excluded.add(node.inputs[i]!);
     if (frozenOps.has(node.opType)) for (const name of node.inputs) excluded.add(name);
   }
   const names = new Set<string>();

@@ -123,8 +123,7 @@ describe("REPL in a terminal", () => {
       await again.waitFor(new RegExp(`${PROMPT}$`));
       again.type("\x1b[A");
       await again.waitFor(/\.exit$/);
-      again.type("\x15"); // Ctrl-U: clear the recalled line
-      again.type("\x1b[A\x1b[A");
+      again.type("\x1b[A");
       await again.waitFor(/plot\.line\(\[\{ y: \[1, 3, 2\], name: 'loss' \}\]\)$/);
     } finally {
       again.kill();

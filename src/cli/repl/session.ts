@@ -133,7 +133,8 @@ function preloadDeclarations(preload: Preload): string {
 }
 
 function asInterrupted(error: unknown): unknown {
-  if (error instanceof Error && error.message === "Script execution interrupted.") {
+  // vm's breakOnSigint throws this (the message differs across Node versions; the code does not).
+  if (error instanceof Error && (error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
     return new InterruptedError("interrupted (Ctrl-C): the input stopped; earlier variables are kept");
   }
   return error;

@@ -4,7 +4,7 @@ import type { Dim } from "../types.js";
 import { transposedOutput, windowGeometry, windowOutput } from "./window.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 
-function conv(ctx: InferContext): ValueFacts {
+export function conv(ctx: InferContext): ValueFacts {
   const x = ctx.shape(0);
   const w = ctx.shape(1);
   const dtype = ctx.dtype(0);

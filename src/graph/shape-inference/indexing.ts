@@ -116,7 +116,38 @@ function pad(padsFrom: "attribute" | "input") {
   };
 }
 
+function topK(kFrom: "attribute" | "input") {
+  return (ctx: InferContext): ValueFacts[] => {
+    const x = ctx.shape(0);
+    const dtype = ctx.dtype(0);
+    if (x === undefined) return [{ dtype }, { dtype: "int64" }];
+    const axis = normalizeAxis(attrInt(ctx.node, "axis", -1), x.length);
+    const k = kFrom === "attribute" ? attrInt(ctx.node, "k") : ctx.numbers(1)?.[0];
+    const shape = x.map((d, i) => (i === axis ? k ?? null : d));
+    return [{ dtype, shape }, { dtype: "int64", shape }];
+  };
+}
+
+function oneHot(ctx: InferContext): ValueFacts {
+  const indices = ctx.shape(0);
+  const dtype = ctx.dtype(2);
+  if (indices === undefined) return { dtype };
+  const rank = indices.length + 1;
+  const axis = normalizeAxis(attrInt(ctx.node, "axis", -1), rank) ?? rank - 1;
+  const depth = ctx.numbers(1)?.[0];
+  const shape: Dim[] = [...indices];
+  shape.splice(axis, 0, depth === undefined ? null : Math.trunc(depth));
+  return { dtype, shape };
+}
+
 export const indexingRules: readonly ShapeRule[] = [
+  // GatherElements picks one element per index: the output has the indices' shape.
+  { opType: "GatherElements", since: 11, infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(1) }] },
+  { opType: "TopK", since: 1, infer: topK("attribute") },
+  { opType: "TopK", since: 10, infer: topK("input") },
+  // How many elements are non-zero is data: only the rank of the coordinates is known.
+  { opType: "NonZero", since: 9, infer: (ctx) => [{ dtype: "int64", shape: [ctx.shape(0)?.length ?? null, null] }] },
+  { opType: "OneHot", since: 9, infer: (ctx) => [oneHot(ctx)] },
   { opType: "Slice", since: 1, infer: slice("attribute") },
   { opType: "Slice", since: 10, infer: slice("input") },
   { opType: "Gather", since: 1, infer: (ctx) => [gather(ctx)] },

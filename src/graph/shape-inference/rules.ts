@@ -2,16 +2,19 @@
 // family file (or a new one) and list it here.
 import { broadcastRules } from "./broadcast.js";
 import { convRules } from "./conv.js";
+import { einsumRules } from "./einsum.js";
 import { generatorRules } from "./generators.js";
 import { indexingRules } from "./indexing.js";
 import { joinRules } from "./join.js";
 import { matmulRules } from "./matmul.js";
 import { normalizationRules } from "./normalization.js";
 import { poolRules } from "./pool.js";
+import { quantizationRules } from "./quantization.js";
 import { reduceRules } from "./reduce.js";
 import { reshapeRules } from "./reshape.js";
 import { resizeRules } from "./resize.js";
 import { rnnRules } from "./rnn.js";
+import { spaceRules } from "./space.js";
 import type { ShapeRule } from "./types.js";
 import { unaryRules } from "./unary.js";
 
@@ -29,4 +32,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   ...generatorRules,
   ...resizeRules,
   ...rnnRules,
+  ...quantizationRules,
+  ...einsumRules,
+  ...spaceRules,
 ];

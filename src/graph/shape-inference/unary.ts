@@ -15,6 +15,8 @@ const SAME_SHAPE_OPS = [
   "Softmax", "LogSoftmax", "Hardmax", "Sqrt", "Exp", "Log", "Reciprocal", "Softplus", "Softsign",
   "Elu", "Selu", "Celu", "Mish", "ThresholdedRelu", "Floor", "Ceil", "Round", "Sin", "Cos", "Tan",
   "Sign", "Clip", "LRN", "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
+  "Sinh", "Cosh", "Asin", "Acos", "Atan", "Asinh", "Acosh", "Atanh", "Shrink", "Trilu", "CumSum",
+  "ReverseSequence", "Scatter", "ScatterElements", "ScatterND",
 ] as const;
 
 const sameShapeRules: ShapeRule[] = SAME_SHAPE_OPS.map((opType) => ({ opType, since: 1, infer: (ctx) => [sameAsInput(ctx)] }));
@@ -49,6 +51,19 @@ export const unaryRules: readonly ShapeRule[] = [
       return [{ dtype, shape: ctx.shape(0), value: keeps ? ctx.value(0) : undefined }];
     },
   },
+  // CastLike takes its element type from input 1.
+  { opType: "CastLike", since: 15, infer: (ctx) => [{ dtype: ctx.dtype(1), shape: ctx.shape(0) }] },
+  // Random-like ops and EyeLike: input 0's shape, element type from "dtype" when given.
+  ...["RandomUniformLike", "RandomNormalLike", "EyeLike", "Bernoulli"].map(
+    (opType): ShapeRule => ({
+      opType,
+      since: 1,
+      infer: (ctx) => {
+        const code = ctx.node.attributes.dtype;
+        return [{ dtype: code?.type === "int" ? DTYPE_FROM_ONNX[code.value] : ctx.dtype(0), shape: ctx.shape(0) }];
+      },
+    }),
+  ),
   {
     opType: "Dropout",
     since: 1,

@@ -18,6 +18,7 @@
 import { createRequire } from "node:module";
 import { tf } from "./tf.js";
 import { BackendError, OptionError, mustBeOneOf } from "../../errors.js";
+import { registerTrainingKernels } from "./grads/index.js";
 
 /** Backend choices, fastest first as "auto" tries them. */
 export const BACKENDS = ["auto", "tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"] as const;
@@ -65,6 +66,8 @@ async function activate(tfjsName: string): Promise<void> {
     throw new Error(`tf.setBackend("${tfjsName}") failed to initialize`);
   }
   await tf.ready();
+  // Gradients and the kernels a backend lacks for training (grads/).
+  registerTrainingKernels(tfjsName);
 }
 
 async function startNative(gpuBuild: boolean): Promise<{ tfjsName: string; gpu: boolean; adapter?: string }> {

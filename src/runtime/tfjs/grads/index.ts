@@ -6,11 +6,12 @@ import { tf } from "../tf.js";
 // package does); without this side effect nothing can train on any backend.
 import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.js";
+import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.js";
 import { registerWasmMatMul } from "./wasm_mat_mul.js";
 
 /** Kernels the backend lacks, by backend name. */
 const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({
-  wasm: [conv2dBackpropFilterConfig],
+  wasm: [conv2dBackpropFilterConfig, unsortedSegmentSumConfig],
 });
 
 /** Kernel wrappers that keep gradients on a backend's fast paths. */

@@ -106,3 +106,5 @@ export const clip11: OpEntry = {
     return [clipBounds(x!, bound(min, 1), bound(max, 2))];
   },
 };
+
+export const ACTIVATION_OPS: readonly OpEntry[] = [relu, leakyRelu, prelu, clip6, clip11, sigmoid, hardSigmoid, hardSwish, tanh, softplus, elu, selu];

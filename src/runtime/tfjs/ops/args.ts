@@ -72,8 +72,3 @@ export function layoutAxis(axis: number, rank: number, ctx: OpContext): number {
   const a = normalizeAxis(axis, rank, ctx);
   return ctx.layout === "channelsLast" ? channelsLastAxis(a, rank) : a;
 }
-
-/** int64 sentinels (INT64_MAX as "to the end") must survive the move to int32. */
-export function clampInt32(v: number): number {
-  return Math.max(-2147483648, Math.min(2147483647, v));
-}

@@ -66,7 +66,9 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
   const common = { strides, pad, dilations: g.dilations, dataFormat: "NHWC" as const };
   let y: tf.Tensor4D;
   if (depthwise) {
-    y = tf.fused.depthwiseConv2d({ x, filter: w, bias: b, ...common });
+    // tfjs's fused depthwise conv takes no explicit pads: pad the input instead.
+    const padded = pad === "valid" ? x : tf.pad(x, pad);
+    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: w, bias: b, pad: "valid" });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
     y = tf.fused.conv2d({ x, filter: w, bias: b, ...common });
@@ -74,7 +76,7 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     if (cin % group !== 0 || w.shape[2] * group !== cin) throw shapeError(ctx, `${cin} input channels do not split into ${group} groups of ${w.shape[2]}`);
     const xs = tf.split(x, group, 3);
     const ws = tf.split(w, group, 3);
-    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi, ws[i]!, strides, pad, "NHWC", g.dilations)), 3);
+    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, pad, "NHWC", g.dilations)), 3) as tf.Tensor4D;
     if (b) y = tf.add(y, b);
   }
   return dilated ? subsample(y, g.strides) : y;
@@ -100,7 +102,7 @@ export const convTransposeFilterLayout: InputLayout = {
   toOnnx: (w, _attrs, onnxDims) => (onnxDims.length === 3 || onnxDims.length === 4 ? tf.reshape(tf.transpose(w, [3, 2, 0, 1]), [...onnxDims]) : w),
 };
 
-/** Head and tail padding per spatial dim, as onnxruntime resolves them for ConvTranspose. */
+/** Head and tail padding per spatial dim for ConvTranspose (explicit, or from output_shape / auto_pad). */
 function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number], kernel: [number, number], strides: [number, number], outPad: [number, number], ctx: OpContext): [number, number][] {
   const autoPad = attrs.auto_pad as string;
   const outputShape = attrs.output_shape as number[] | undefined;
@@ -117,7 +119,8 @@ function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number]
     if (target !== undefined) {
       const total = Math.max(0, full - target);
       const half = Math.floor(total / 2);
-      return autoPad === "SAME_UPPER" ? [total - half, half] : [half, total - half];
+      // As the ONNX spec and onnxruntime: SAME_UPPER puts the odd cell at the tail.
+      return autoPad === "SAME_UPPER" ? [half, total - half] : [total - half, half];
     }
     if (autoPad === "VALID" || !pads || spatialRank === 1 && i === 0) return [0, 0];
     if (pads.length !== 2 * spatialRank) throw shapeError(ctx, `attribute pads has ${pads.length} values for ${spatialRank} spatial dims`);
@@ -146,7 +149,7 @@ function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: 
   const full: [number, number, number, number] = [n, (h - 1) * strides[0] + kernel[0], (wd - 1) * strides[1] + kernel[1], coutPerGroup];
   const xs = group === 1 ? [x4] : tf.split(x4, group, 3);
   const fs = group === 1 ? [filter] : tf.split(filter, group, 3);
-  let y: tf.Tensor4D = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi, fs[i]!, full, strides, "valid")), 3);
+  let y = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, full, strides, "valid")), 3) as tf.Tensor4D;
   // output_padding extends the tail with positions no input reaches (bias only).
   if (outPad[0] || outPad[1]) y = tf.pad(y, [[0, 0], [0, outPad[0]], [0, outPad[1]], [0, 0]]);
   const [ph, pw] = transposePads(attrs, spatialRank, [h, wd], kernel, strides, outPad, ctx);
@@ -165,3 +168,5 @@ export const convTranspose: OpEntry = {
   inputLayouts: { 1: convTransposeFilterLayout },
   run: runConvTranspose,
 };
+
+export const CONV_OPS: readonly OpEntry[] = [conv, convTranspose];

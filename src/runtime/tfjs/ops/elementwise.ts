@@ -62,3 +62,7 @@ export const sum = variadic("Sum", 8, tf.add);
 export const max = variadic("Max", 8, tf.maximum);
 export const min = variadic("Min", 8, tf.minimum);
 export const mean = variadic("Mean", 8, tf.add, (t, n) => tf.div(t, n));
+
+export const ELEMENTWISE_OPS: readonly OpEntry[] = [
+  add, sub, mul, div, pow, sqrt, exp, log, neg, abs, reciprocal, floor, ceil, sin, cos, erf, sum, max, min, mean,
+];

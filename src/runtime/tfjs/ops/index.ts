@@ -1,30 +1,46 @@
 // The op table: every OpEntry the tfjs runtime knows, one line per op family
 // or entry. Adding an op is two steps: write its file, add its line here.
 import type { OpEntry } from "./types.js";
+import { ACTIVATION_OPS } from "./activation.js";
 import { CAST_OPS } from "./cast.js";
+import { CONV_OPS } from "./conv.js";
 import { DROPOUT_OPS } from "./dropout.js";
+import { ELEMENTWISE_OPS } from "./elementwise.js";
 import { GATHER_OPS } from "./gather.js";
 import { GELU_OPS } from "./gelu.js";
 import { LOGIC_OPS } from "./logic.js";
+import { MATMUL_OPS } from "./matmul.js";
+import { NORMALIZATION_OPS } from "./normalization.js";
 import { PAD_OPS } from "./pad.js";
+import { POOL_OPS } from "./pool.js";
 import { RECURRENT_OPS } from "./recurrent.js";
+import { REDUCE_OPS } from "./reduce.js";
 import { RESIZE_OPS } from "./resize.js";
 import { SHAPE_OPS } from "./shape.js";
 import { SLICE_OPS } from "./slice.js";
+import { SOFTMAX_OPS } from "./softmax.js";
 import { SPLIT_OPS } from "./split.js";
 import { TRANSPOSE_OPS } from "./transpose.js";
 
 export const ALL_OPS: readonly OpEntry[] = [
+  ...ACTIVATION_OPS,
   ...CAST_OPS,
+  ...CONV_OPS,
   ...DROPOUT_OPS,
+  ...ELEMENTWISE_OPS,
   ...GATHER_OPS,
   ...GELU_OPS,
   ...LOGIC_OPS,
+  ...MATMUL_OPS,
+  ...NORMALIZATION_OPS,
   ...PAD_OPS,
+  ...POOL_OPS,
   ...RECURRENT_OPS,
+  ...REDUCE_OPS,
   ...RESIZE_OPS,
   ...SHAPE_OPS,
   ...SLICE_OPS,
+  ...SOFTMAX_OPS,
   ...SPLIT_OPS,
   ...TRANSPOSE_OPS,
 ];

@@ -63,3 +63,5 @@ export const matmul: OpEntry = {
     return [matmulNd(a!, b!)];
   },
 };
+
+export const MATMUL_OPS: readonly OpEntry[] = [gemm, matmul];

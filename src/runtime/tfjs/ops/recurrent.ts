@@ -1,11 +1,13 @@
 // RNN, GRU and LSTM (opset 7; layout from 14). Input projections for all time
-// steps are one matMul; each step is a matMul with the recurrence weights,
-// transposed once per call so the loop never uses matMul's transpose flags.
+// steps are one matMul; each step is a matMul with the recurrence weights.
+// W and R arrive transposed ([dirs, in, gates·H], see inputLayouts): weights
+// are converted once at compile time, and the loop never uses matMul's
+// transpose flags.
 // Everything is plain tf ops, so gradients flow through time.
 import { tf } from "../tf.js";
 import { intsOf, required, shapeError, unsupportedFeature } from "./args.js";
 import { type Activation, resolveActivations } from "./recurrent-activations.js";
-import type { AttrSpec, Attrs, OpContext, OpEntry } from "./types.js";
+import type { AttrSpec, Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
 
 type Kind = "RNN" | "GRU" | "LSTM";
 const GATES: Readonly<Record<Kind, number>> = Object.freeze({ RNN: 1, GRU: 3, LSTM: 4 });
@@ -79,13 +81,14 @@ function row(t: tf.Tensor, d: number): tf.Tensor {
 function directionWeights(kind: Kind, x: tf.Tensor, inputs: readonly (tf.Tensor | undefined)[], d: number, hidden: number, attrs: Attrs): DirectionWeights {
   const gates = GATES[kind] * hidden;
   const [seq, batch, size] = x.shape as [number, number, number];
-  const wT = tf.transpose(row(inputs[1] as tf.Tensor, d));
-  const rT = tf.transpose(row(inputs[2] as tf.Tensor, d));
+  const wT = row(inputs[1] as tf.Tensor, d);
+  const rT = row(inputs[2] as tf.Tensor, d);
   const b = inputs[3];
   const [wBias, rBias] = b === undefined ? [tf.zeros([gates]), tf.zeros([gates])] : tf.split(row(b, d), 2);
-  // GRU with linear_before_reset adds the recurrence bias inside the reset product; everywhere else both biases just add.
+  // Both biases add before the activations, except GRU's candidate recurrence bias under linear_before_reset, which sits inside the reset product.
   const apart = kind === "GRU" && attrs.linear_before_reset === 1;
-  const inputBias = apart ? (wBias as tf.Tensor) : tf.add(wBias as tf.Tensor, rBias as tf.Tensor);
+  const foldedRBias = apart ? tf.concat([tf.slice(rBias as tf.Tensor, [0], [2 * hidden]), tf.zeros([hidden])]) : (rBias as tf.Tensor);
+  const inputBias = tf.add(wBias as tf.Tensor, foldedRBias);
   const projected = tf.add(tf.matMul(tf.reshape(x, [seq * batch, size]), wT), inputBias);
   const p = inputs[7];
   const [rZr, rH] = kind === "GRU" ? tf.split(rT, [2 * hidden, hidden], 1) : [];
@@ -114,7 +117,7 @@ function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], at
   if (kind === "LSTM" && attrs.input_forget === 1) throw unsupportedFeature(ctx, "input_forget=1");
   const directions = direction === "bidirectional" ? 2 : 1;
   if (w.shape[0] !== directions) throw shapeError(ctx, `W has ${w.shape[0]} directions, direction "${direction}" needs ${directions}`);
-  const hidden = (attrs.hidden_size as number | undefined) ?? (inputs[2] as tf.Tensor).shape[2];
+  const hidden = (attrs.hidden_size as number | undefined) ?? (inputs[2] as tf.Tensor).shape[1];
   if (hidden === undefined) throw shapeError(ctx, "cannot tell hidden_size: give the attribute or a rank-3 R");
   const activations = resolveActivations(
     attrs.activations as string[] | undefined,
@@ -179,11 +182,18 @@ const EXTRA: Readonly<Record<Kind, AttrSpec>> = Object.freeze({
   LSTM: { input_forget: { type: "int", default: 0 } },
 });
 
+/** ONNX's [dirs, gates·H, in] weights held as [dirs, in, gates·H], ready for x·Wᵀ as a plain matMul. */
+const GATES_LAST: InputLayout = {
+  toBackend: (w) => tf.transpose(w, [0, 2, 1]),
+  toOnnx: (w) => tf.transpose(w, [0, 2, 1]),
+};
+const WEIGHT_LAYOUTS = { 1: GATES_LAST, 2: GATES_LAST } as const;
+
 function entries(kind: Kind): OpEntry[] {
   const run = (inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext) => runRecurrent(kind, inputs, attrs, ctx);
   return [
-    { opType: kind, since: 7, attributes: { ...COMMON, ...EXTRA[kind] }, run },
-    { opType: kind, since: 14, attributes: { ...COMMON, ...EXTRA[kind], layout: { type: "int", default: 0 } }, run },
+    { opType: kind, since: 7, attributes: { ...COMMON, ...EXTRA[kind] }, inputLayouts: WEIGHT_LAYOUTS, run },
+    { opType: kind, since: 14, attributes: { ...COMMON, ...EXTRA[kind], layout: { type: "int", default: 0 } }, inputLayouts: WEIGHT_LAYOUTS, run },
   ];
 }
 

@@ -68,3 +68,8 @@ function argReduce(opType: string, f: (x: tf.Tensor, axis: number) => tf.Tensor)
 
 export const argMax = argReduce("ArgMax", (x, axis) => tf.argMax(x, axis));
 export const argMin = argReduce("ArgMin", (x, axis) => tf.argMin(x, axis));
+
+export const REDUCE_OPS: readonly OpEntry[] = [
+  reduceMean1, reduceMean18, reduceSum1, reduceSum13, reduceMax1, reduceMax18, reduceMin1, reduceMin18,
+  reduceProd1, reduceProd18, reduceL21, reduceL218, argMax, argMin,
+];

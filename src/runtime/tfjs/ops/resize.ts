@@ -16,20 +16,27 @@ interface ResizeMode {
   readonly extrapolation: number;
 }
 
-/** Output coordinate → input coordinate, as ONNX's coordinate_transformation_mode defines. */
-type Transform = (x: number, scale: number, inLen: number, outLen: number, roiStart: number, roiEnd: number) => number;
+/**
+ * Output coordinate → input coordinate, as ONNX's coordinate_transformation_mode
+ * defines. `resized` is the output length before flooring (input length ×
+ * scale when scales are given), which is what ONNX's formulas use; `outLen`
+ * is the integer length.
+ */
+interface Lengths {
+  readonly inLen: number;
+  readonly outLen: number;
+  readonly resized: number;
+}
+type Transform = (x: number, scale: number, len: Lengths, roiStart: number, roiEnd: number) => number;
 const TRANSFORMS: Readonly<Record<string, Transform>> = Object.freeze({
   half_pixel: (x, s) => (x + 0.5) / s - 0.5,
-  half_pixel_symmetric: (x, s, inLen, outLen) => {
-    const adjustment = outLen / (s * inLen);
-    return (inLen / 2) * (1 - adjustment) + (x + 0.5) / s - 0.5;
-  },
-  pytorch_half_pixel: (x, s, _in, outLen) => (outLen > 1 ? (x + 0.5) / s - 0.5 : 0),
-  align_corners: (x, _s, inLen, outLen) => (outLen === 1 ? 0 : (x * (inLen - 1)) / (outLen - 1)),
+  half_pixel_symmetric: (x, s, { inLen, outLen, resized }) => (inLen / 2) * (1 - outLen / resized) + (x + 0.5) / s - 0.5,
+  pytorch_half_pixel: (x, s, { resized }) => (resized > 1 ? (x + 0.5) / s - 0.5 : 0),
+  align_corners: (x, _s, { inLen, resized }) => (resized === 1 ? 0 : (x * (inLen - 1)) / (resized - 1)),
   asymmetric: (x, s) => x / s,
   tf_half_pixel_for_nn: (x, s) => (x + 0.5) / s,
-  tf_crop_and_resize: (x, _s, inLen, outLen, a, b) =>
-    outLen > 1 ? a * (inLen - 1) + (x * (b - a) * (inLen - 1)) / (outLen - 1) : 0.5 * (a + b) * (inLen - 1),
+  tf_crop_and_resize: (x, _s, { inLen, resized }, a, b) =>
+    resized > 1 ? a * (inLen - 1) + (x * (b - a) * (inLen - 1)) / (resized - 1) : 0.5 * (a + b) * (inLen - 1),
 });
 
 const ROUNDING: Readonly<Record<string, (v: number) => number>> = Object.freeze({
@@ -53,7 +60,8 @@ interface Taps {
   readonly outside: boolean[];
 }
 
-function axisTaps(inLen: number, outLen: number, scale: number, roi: [number, number], m: ResizeMode, ctx: OpContext): Taps {
+function axisTaps(len: Lengths, scale: number, roi: [number, number], m: ResizeMode, ctx: OpContext): Taps {
+  const { inLen, outLen } = len;
   const transform = TRANSFORMS[m.coordinate];
   if (transform === undefined) throw unsupportedFeature(ctx, `coordinate_transformation_mode "${m.coordinate}"`);
   const kernel = m.mode === "nearest" ? 1 : m.mode === "cubic" ? 4 : 2;
@@ -62,7 +70,7 @@ function axisTaps(inLen: number, outLen: number, scale: number, roi: [number, nu
   const outside = new Array<boolean>(outLen).fill(false);
   const clampIndex = (i: number) => Math.min(inLen - 1, Math.max(0, i));
   for (let x = 0; x < outLen; x++) {
-    const src = transform(x, scale, inLen, outLen, roi[0], roi[1]);
+    const src = transform(x, scale, len, roi[0], roi[1]);
     outside[x] = m.coordinate === "tf_crop_and_resize" && (src < 0 || src > inLen - 1);
     if (m.mode === "nearest") {
       const round = ROUNDING[m.nearest];
@@ -107,6 +115,7 @@ function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.T
   const axes = (req.axes ?? x.shape.map((_, i) => i)).map((a) => normalizeAxis(a, rank, ctx));
   const scale = x.shape.map(() => 1);
   const outShape = [...x.shape];
+  const resized = x.shape.map(Number);
   const given = req.sizes ?? req.scales;
   if (given === undefined) throw shapeError(ctx, "needs scales or sizes");
   if (given.length !== axes.length) throw shapeError(ctx, `${req.sizes ? "sizes" : "scales"} has ${given.length} values for ${axes.length} axes`);
@@ -119,12 +128,14 @@ function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.T
       const r = policy === "stretch" ? (ratios[k] as number) : common;
       scale[a] = r;
       outShape[a] = policy === "stretch" ? (req.sizes?.[k] as number) : Math.round(r * (x.shape[a] as number));
+      resized[a] = outShape[a] as number;
     });
   } else {
     axes.forEach((a, k) => {
       scale[a] = req.scales?.[k] as number;
       const roiSpan = m.coordinate === "tf_crop_and_resize" ? roiOf(req.roi, axes.length, k)[1] - roiOf(req.roi, axes.length, k)[0] : 1;
-      outShape[a] = Math.floor((x.shape[a] as number) * roiSpan * (scale[a] as number));
+      resized[a] = (x.shape[a] as number) * roiSpan * (scale[a] as number);
+      outShape[a] = Math.floor(resized[a] as number);
     });
   }
   if (scale.some((s) => !(s > 0))) throw shapeError(ctx, `scales must be positive, got [${scale.join(", ")}]`);
@@ -137,7 +148,7 @@ function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.T
       const outLen = outShape[axis] as number;
       const s = scale[axis] as number;
       if (outLen === inLen && s === 1 && m.coordinate !== "tf_crop_and_resize") return;
-      const taps = axisTaps(inLen, outLen, s, roiOf(req.roi, axes.length, k), m, ctx);
+      const taps = axisTaps({ inLen, outLen, resized: resized[axis] as number }, s, roiOf(req.roi, axes.length, k), m, ctx);
       const picked = taps.indices.map((idx) => tf.gather(out, tf.tensor1d(idx, "int32"), axis));
       out =
         m.mode === "nearest"

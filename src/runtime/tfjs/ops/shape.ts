@@ -133,6 +133,15 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], ctx:
   return out;
 }
 
+/** tfjs's Tile gradient (which broadcastTo uses) stops at rank 4. */
+const MAX_TILE_GRAD_RANK = 4;
+
+/** broadcastTo that trains at any rank: beyond rank 4, adding zeros broadcasts and Add's gradient sums back. */
+function broadcastWithGradient(x: tf.Tensor, shape: number[]): tf.Tensor {
+  if (shape.length <= MAX_TILE_GRAD_RANK || x.dtype === "bool") return tf.broadcastTo(x, shape);
+  return tf.tidy(() => tf.add(x, tf.zeros(shape, x.dtype)));
+}
+
 const expand: OpEntry = {
   opType: "Expand",
   since: 8,
@@ -140,7 +149,7 @@ const expand: OpEntry = {
     const x = required(inputs, 0, ctx, "input");
     const target = intsOf(inputs, 1, ctx);
     if (target === undefined) throw shapeError(ctx, "input 1 (shape) is required but missing");
-    return [tf.broadcastTo(x, broadcastShapes(x.shape, target, ctx))];
+    return [broadcastWithGradient(x, broadcastShapes(x.shape, target, ctx))];
   },
 };
 
@@ -153,7 +162,16 @@ const tile: OpEntry = {
     if (repeats === undefined || repeats.length !== x.rank) {
       throw shapeError(ctx, `repeats must have one entry per input dim (${x.rank}), got ${repeats?.length ?? "none"}`);
     }
-    return [x.rank === 0 ? tf.clone(x) : tf.tile(x, repeats)];
+    if (x.rank === 0) return [tf.clone(x)];
+    if (x.rank <= MAX_TILE_GRAD_RANK || x.dtype === "bool") return [tf.tile(x, repeats)];
+    // Higher ranks: a repeat axis before every dim, broadcast, then merged: [r0, d0, r1, d1…] → [r0·d0, r1·d1…].
+    return [
+      tf.tidy(() => {
+        const spread = tf.reshape(x, x.shape.flatMap((d) => [1, d]));
+        const repeated = broadcastWithGradient(spread, x.shape.flatMap((d, i) => [repeats[i] as number, d]));
+        return tf.reshape(repeated, x.shape.map((d, i) => d * (repeats[i] as number)));
+      }),
+    ];
   },
 };
 

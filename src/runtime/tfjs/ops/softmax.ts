@@ -36,3 +36,5 @@ function entries(opType: string, f: Kernel): [OpEntry, OpEntry] {
 
 export const [softmax1, softmax13] = entries("Softmax", softmaxLast);
 export const [logSoftmax1, logSoftmax13] = entries("LogSoftmax", logSoftmaxLast);
+
+export const SOFTMAX_OPS: readonly OpEntry[] = [softmax1, softmax13, logSoftmax1, logSoftmax13];

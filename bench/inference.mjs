@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Inference benchmark: tfjs-runtime latency over onnxruntime latency, both
+// measured in the same process on the same inputs, for every fixture model and
+// (when exported) torchvision resnet18 and mobilenet_v2, batch 1 and 8.
+// Plain JS over the compiled library, so it needs no TypeScript loader:
+//
+//   npm run build
+//   /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2 (optional, gitignored)
+//   node bench/inference.mjs [--runs 20] [--warmup 3] [--batches 1,8] [--models a,b] [--write] [--profile]
+//
+// --write replaces the inference section of BENCHMARKS.md with the new table.
+// --profile also prints, per model, the tfjs kernels that cost the most time.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
+if (!existsSync(join(ROOT, "dist", "src", "cli", "runtimes.js"))) {
+  console.error("bench/inference.mjs: dist/ is missing; run `npm run build` first.");
+  process.exit(1);
+}
+const { readOnnx } = await import(dist("formats/onnx.js"));
+const { randomInputs } = await import(dist("cli/inputs.js"));
+const { openRunner } = await import(dist("cli/runtimes.js"));
+const { measureLatency } = await import(dist("cli/timing.js"));
+const { ortVersion } = await import(dist("runtime/ort.js"));
+const { compile } = await import(dist("runtime/tfjs/compile.js"));
+const { tf } = await import(dist("runtime/tfjs/tf.js"));
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "20" },
+    warmup: { type: "string", default: "3" },
+    batches: { type: "string", default: "1,8" },
+    models: { type: "string" },
+    "tfjs-backend": { type: "string", default: "wasm" },
+    write: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+const batches = values.batches.split(",").map(Number);
+
+function modelFiles() {
+  const dirs = [join(ROOT, "test", "fixtures", "models"), join(ROOT, "test", "fixtures", "large")];
+  const files = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".onnx")).map((f) => join(d, f)));
+  const wanted = values.models?.split(",");
+  return wanted ? files.filter((f) => wanted.includes(basename(f, ".onnx"))) : files;
+}
+
+function machine() {
+  const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
+  const cpu = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  let nproc = String(os.availableParallelism());
+  try {
+    nproc = execFileSync("nproc").toString().trim();
+  } catch {}
+  const tfjs = JSON.parse(readFileSync(join(ROOT, "node_modules", "@tensorflow", "tfjs-core", "package.json"), "utf8")).version;
+  return { cpu, nproc, node: process.version, tfjs, ort: ortVersion(), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
+}
+
+/** tfjs kernel time by kernel name over one profiled call (wasm kernels run synchronously, so times are real). */
+async function profileKernels(graph, feeds) {
+  const compiled = await compile(graph, { backend: values["tfjs-backend"] });
+  await compiled.run(feeds); // warm-up
+  const info = await tf.profile(async () => {
+    await compiled.run(feeds);
+  });
+  compiled.dispose();
+  const byKernel = new Map();
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += ms;
+    entry.calls += 1;
+    byKernel.set(k.name, entry);
+    total += ms;
+  }
+  return { total, kernels: [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms) };
+}
+
+const rows = [];
+const m = machine();
+console.error(`${m.cpu}, nproc ${m.nproc}, node ${m.node}, tfjs ${m.tfjs} (${values["tfjs-backend"]}), onnxruntime-node ${m.ort}`);
+for (const file of modelFiles()) {
+  const name = basename(file, ".onnx");
+  const graph = await readOnnx(file);
+  const ort = await openRunner("ort", graph);
+  const tfjs = await openRunner("tfjs", graph, { tfjsBackend: values["tfjs-backend"] });
+  for (const batch of batches) {
+    const feeds = randomInputs(graph, { seed: 0, batch });
+    const ortLatency = await measureLatency(() => ort.run(feeds), { runs, warmup });
+    const tfjsLatency = await measureLatency(() => tfjs.run(feeds), { runs, warmup });
+    const ratio = tfjsLatency.medianMs / ortLatency.medianMs;
+    rows.push({ name, batch, ort: ortLatency.medianMs, tfjs: tfjsLatency.medianMs, ratio });
+    console.error(`${name} b${batch}: ort ${ortLatency.medianMs} ms, tfjs ${tfjsLatency.medianMs} ms, ratio ${ratio.toFixed(2)}`);
+    if (values.profile) {
+      const p = await profileKernels(graph, feeds);
+      const top = p.kernels.slice(0, 8).map(([k, e]) => `${k} ${e.ms.toFixed(1)} ms (${((100 * e.ms) / p.total).toFixed(0)}%, ${e.calls}×)`);
+      console.error(`  tfjs kernels, ${p.total.toFixed(1)} ms in all: ${top.join("; ")}`);
+    }
+  }
+  tfjs.dispose();
+  ort.dispose();
+}
+
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const table = [
+  "| model | batch | onnxruntime ms | tfjs ms | tfjs / ort |",
+  "|---|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${r.batch} | ${fmt(r.ort)} | ${fmt(r.tfjs)} | ${r.ratio.toFixed(2)}× |`),
+].join("\n");
+const section = [
+  "<!-- inference:start (written by bench/inference.mjs --write) -->",
+  `Machine: ${m.cpu}, \`nproc\` = ${m.nproc}. Date: ${m.date}. Node ${m.node}, @tensorflow/tfjs-core ${m.tfjs} ` +
+    `(backend \`${values["tfjs-backend"]}\`), onnxruntime-node ${m.ort} (default threads). ` +
+    `Median of ${runs} runs after ${warmup} warm-up runs, random inputs, both runtimes in one process.`,
+  "",
+  table,
+  "<!-- inference:end -->",
+].join("\n");
+console.log(table);
+
+if (values.write) {
+  const path = join(ROOT, "BENCHMARKS.md");
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n\n## Inference latency: tfjs runtime vs onnxruntime\n\n";
+  const pattern = /<!-- inference:start[\s\S]*?<!-- inference:end -->/;
+  writeFileSync(path, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
+  console.error(`wrote ${path}`);
+}

@@ -1,0 +1,97 @@
+// The channels that must answer while a cell runs: heartbeat (REP echo) and
+// control (interrupt, shutdown, kernel_info). They live on this worker thread
+// because a synchronous cell (`while (true) {}`) blocks the main thread: an
+// interrupt_request arriving here becomes SIGINT to our own process, which vm's
+// breakOnSigint turns into an exception in the running cell.
+import { parentPort, workerData } from "node:worker_threads";
+import * as zmq from "zeromq";
+import { decode, encode, Signer, type Message } from "./wire.js";
+
+export interface ControlWorkerData {
+  hbEndpoint: string;
+  controlEndpoint: string;
+  key: string;
+  signatureScheme: string;
+  session: string;
+  kernelInfo: Record<string, unknown>;
+}
+
+/** What the worker tells the main thread. */
+export type ControlEvent =
+  | { type: "ready" }
+  | { type: "shutdown"; restart: boolean }
+  | { type: "log"; line: string }
+  | { type: "failed"; reason: string };
+
+const data = workerData as ControlWorkerData;
+const signer = new Signer(data.key, data.signatureScheme);
+const heartbeat = new zmq.Reply({ linger: 0 });
+const control = new zmq.Router({ linger: 0 });
+const post = (event: ControlEvent) => parentPort!.postMessage(event);
+
+async function echoHeartbeats(): Promise<void> {
+  for await (const frames of heartbeat) await heartbeat.send(frames);
+}
+
+async function serveControl(): Promise<void> {
+  for await (const frames of control) {
+    const decoded = decode(frames, signer);
+    if (!decoded.ok) {
+      post({ type: "log", line: `control: dropped a message (${decoded.reason})` });
+      continue;
+    }
+    await handle(decoded.message);
+  }
+}
+
+async function handle(message: Message): Promise<void> {
+  const reply = (msgType: string, content: Record<string, unknown>) => control.send(encode({ msgType, content, parent: message }, signer, data.session));
+  switch (message.header.msg_type) {
+    case "interrupt_request":
+      process.kill(process.pid, "SIGINT");
+      await reply("interrupt_reply", { status: "ok" });
+      return;
+    case "shutdown_request": {
+      const restart = message.content.restart === true;
+      await reply("shutdown_reply", { status: "ok", restart });
+      // A cell stuck in a synchronous loop must let go before the main thread can exit.
+      process.kill(process.pid, "SIGINT");
+      post({ type: "shutdown", restart });
+      return;
+    }
+    case "kernel_info_request":
+      await reply("kernel_info_reply", data.kernelInfo);
+      return;
+    default: {
+      const type = message.header.msg_type;
+      post({ type: "log", line: `control: unsupported message type "${type}"` });
+      if (type.endsWith("_request")) {
+        await reply(type.replace(/_request$/, "_reply"), {
+          status: "error",
+          ename: "UnsupportedMessage",
+          evalue: `the compactor kernel does not handle "${type}" on the control channel`,
+          traceback: [],
+        });
+      }
+    }
+  }
+}
+
+parentPort!.on("message", (message: { type: "close" }) => {
+  if (message.type !== "close") return;
+  heartbeat.close();
+  control.close();
+  parentPort!.close();
+});
+
+try {
+  await heartbeat.bind(data.hbEndpoint);
+  await control.bind(data.controlEndpoint);
+  post({ type: "ready" });
+  await Promise.all([echoHeartbeats(), serveControl()]).catch((error: unknown) => {
+    // Closing the sockets ends the loops with an error; that is the normal way out.
+    if (!heartbeat.closed || !control.closed) throw error;
+  });
+} catch (error) {
+  post({ type: "failed", reason: (error as Error).message });
+}

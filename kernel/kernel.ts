@@ -1,0 +1,185 @@
+// The kernel process: binds shell, iopub and stdin here and heartbeat/control
+// on a worker thread (control-worker.ts), then serves shell requests one at a
+// time. Every request is framed by status busy/idle on iopub; output produced
+// while it runs is sent with it as parent. Messages that fail to parse or
+// verify are logged and dropped (wire.ts), never run, never fatal.
+import { randomUUID } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import * as zmq from "zeromq";
+import { InterruptedError } from "../src/errors.js";
+import { CellRunner } from "./cells.js";
+import { CommManager, COMMS_DECLARATIONS } from "./comms.js";
+import { Compiler } from "./compiler.js";
+import type { Connection } from "./connection.js";
+import type { ControlEvent, ControlWorkerData } from "./control-worker.js";
+import { History } from "./history.js";
+import { CellOutput, log } from "./io.js";
+import { kernelInfo } from "./kernel-info.js";
+import { Outbox } from "./outbox.js";
+import { historyFile } from "./paths.js";
+import { KERNEL_DECLARATIONS, loadPreload } from "./preload.js";
+import { ShellHandlers } from "./shell-handlers.js";
+import { decode, encode, Signer, type Message } from "./wire.js";
+
+export class Kernel {
+  readonly session = randomUUID();
+  readonly signer: Signer;
+  private readonly shell = new zmq.Router({ linger: 0 });
+  private readonly iopub = new zmq.Publisher({ linger: 0 });
+  private readonly stdin = new zmq.Router({ linger: 0 });
+  private readonly shellOut = new Outbox(this.shell, "shell");
+  private readonly iopubOut = new Outbox(this.iopub, "iopub");
+  private readonly stdinOut = new Outbox(this.stdin, "stdin");
+  private control: Worker | undefined;
+  private readonly compiler = new Compiler();
+  readonly output = new CellOutput((type, content) => this.publish(type, content));
+  readonly comms = new CommManager((type, content, metadata) => this.publish(type, content, this.parent, metadata));
+  readonly history = new History(historyFile());
+  readonly info = kernelInfo();
+  /** The request being served: output and displays are sent as its children. */
+  parent: Message | undefined;
+  private pendingInput: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
+  private runner: Promise<CellRunner> | undefined;
+  private stopping = false;
+
+  constructor(private readonly connection: Connection) {
+    this.signer = new Signer(connection.key, connection.signatureScheme);
+  }
+
+  async start(): Promise<void> {
+    const { endpoints } = this.connection;
+    await Promise.all([this.shell.bind(endpoints.shell), this.iopub.bind(endpoints.iopub), this.stdin.bind(endpoints.stdin)]);
+    await this.startControl();
+    this.output.install();
+    process.on("SIGINT", () => this.interrupt());
+    this.publish("status", { execution_state: "starting" });
+    void this.receiveInput();
+    const handlers = new ShellHandlers(this, this.compiler, () => this.cells());
+    // Load the DSL once the first requests had their chance (kernel_info is answered at once).
+    setTimeout(() => void this.cells().catch(() => {}), 50);
+    for await (const frames of this.shell) {
+      const decoded = decode(frames, this.signer);
+      if (!decoded.ok) {
+        log(`shell: dropped a message (${decoded.reason})`);
+        continue;
+      }
+      await this.serve(decoded.message, handlers);
+    }
+  }
+
+  /** The cell runner, built on first use (it waits for the DSL to load). */
+  cells(): Promise<CellRunner> {
+    this.runner ??= loadPreload({
+      values: { comms: this.comms.api, input: this.input, prompt: this.input },
+      declarations: COMMS_DECLARATIONS + KERNEL_DECLARATIONS,
+    }).then((preload) => new CellRunner(this.compiler, preload));
+    return this.runner;
+  }
+
+  private async serve(message: Message, handlers: ShellHandlers): Promise<void> {
+    this.parent = message;
+    this.publish("status", { execution_state: "busy" }, message);
+    try {
+      await handlers.handle(message);
+    } catch (error) {
+      log(`${message.header.msg_type} failed: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      this.publish("status", { execution_state: "idle" }, message);
+    }
+  }
+
+  reply(request: Message, msgType: string, content: Record<string, unknown>): Promise<void> {
+    return this.shellOut.send(encode({ msgType, content, parent: request }, this.signer, this.session));
+  }
+
+  publish(msgType: string, content: Record<string, unknown>, parent = this.parent, metadata?: Record<string, unknown>): void {
+    const topic = Buffer.from(`kernel.${this.session}.${msgType}`);
+    void this.iopubOut.send(encode({ msgType, content, parent, metadata, identities: [topic] }, this.signer, this.session));
+  }
+
+  /** `input()` / `prompt()` in cells: an input_request on stdin, answered by the frontend's input_reply. */
+  private readonly input = (prompt = "", options: { password?: boolean } = {}): Promise<string> => {
+    const request = this.parent;
+    if (!request || request.header.msg_type !== "execute_request") {
+      return Promise.reject(new Error("input() can only be called while a cell runs"));
+    }
+    if (request.content.allow_stdin === false) {
+      return Promise.reject(new Error("input(): this frontend does not accept input (allow_stdin is false); pass the value in code instead"));
+    }
+    if (this.pendingInput) return Promise.reject(new Error("input(): another input() is still waiting for an answer; await it first"));
+    return new Promise<string>((resolve, reject) => {
+      this.pendingInput = { resolve, reject };
+      void this.stdinOut.send(
+        encode({ msgType: "input_request", content: { prompt: String(prompt), password: options.password === true }, parent: request }, this.signer, this.session),
+      );
+    });
+  };
+
+  private async receiveInput(): Promise<void> {
+    for await (const frames of this.stdin) {
+      const decoded = decode(frames, this.signer);
+      if (!decoded.ok) {
+        log(`stdin: dropped a message (${decoded.reason})`);
+        continue;
+      }
+      const { header, content } = decoded.message;
+      if (header.msg_type !== "input_reply" || !this.pendingInput) {
+        log(`stdin: unexpected ${header.msg_type} ignored`);
+        continue;
+      }
+      const { resolve } = this.pendingInput;
+      this.pendingInput = undefined;
+      resolve(String(content.value ?? ""));
+    }
+  }
+
+  interrupt(): void {
+    log("interrupt");
+    void this.runner?.then((runner) => runner.interrupt());
+    if (this.pendingInput) {
+      this.pendingInput.reject(new InterruptedError("interrupted while waiting for input"));
+      this.pendingInput = undefined;
+    }
+  }
+
+  private startControl(): Promise<void> {
+    const data: ControlWorkerData = {
+      hbEndpoint: this.connection.endpoints.hb,
+      controlEndpoint: this.connection.endpoints.control,
+      key: this.connection.key,
+      signatureScheme: this.connection.signatureScheme,
+      session: this.session,
+      kernelInfo: this.info,
+    };
+    const worker = new Worker(new URL("./control-worker.js", import.meta.url), { workerData: data });
+    this.control = worker;
+    return new Promise((resolve, reject) => {
+      worker.on("message", (event: ControlEvent) => {
+        if (event.type === "ready") resolve();
+        else if (event.type === "failed") reject(new Error(`heartbeat/control channels: ${event.reason}`));
+        else if (event.type === "log") log(event.line);
+        else if (event.type === "shutdown") void this.stop(0);
+      });
+      worker.on("error", (error) => reject(error));
+    });
+  }
+
+  /** Close every socket (workers first: zeromq aborts the process if a worker dies with open sockets), then exit. */
+  async stop(code: number): Promise<never> {
+    if (!this.stopping) {
+      this.stopping = true;
+      const control = this.control;
+      if (control) {
+        const exited = new Promise<void>((resolve) => control.once("exit", () => resolve()));
+        control.postMessage({ type: "close" });
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+      }
+      await Promise.race([this.iopubOut.flushed(), new Promise((r) => setTimeout(r, 500))]);
+      await this.compiler.close();
+      this.shell.close();
+      this.iopub.close();
+      this.stdin.close();
+    }
+    process.exit(code);
+  }
+}

@@ -1,0 +1,14 @@
+// The command registry: one line per command. To add one, write
+// commands/<name>.ts exporting a Command (see ../command.ts) and list it here.
+import type { Command } from "../command.js";
+import { benchCommand } from "./bench.js";
+import { infoCommand } from "./info.js";
+import { replCommand } from "./repl.js";
+import { runCommand } from "./run.js";
+
+export const COMMANDS: readonly Command[] = [
+  infoCommand,
+  runCommand,
+  benchCommand,
+  replCommand,
+];

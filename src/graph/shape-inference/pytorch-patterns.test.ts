@@ -1,0 +1,92 @@
+// Shape arithmetic the way torch.onnx.export writes it: dims read with Shape,
+// picked with Gather, rebuilt with Unsqueeze/Concat and fed to Reshape.
+import { describe, expect, it } from "vitest";
+import { GraphBuilder } from "../builder.js";
+import { float32, int64 } from "../tensor.js";
+import { inferShapesWithReport } from "./index.js";
+
+const scalar = (v: number) => int64([], [v]);
+
+describe("PyTorch export patterns", () => {
+  it("x.view(x.size(0), -1): Shape → Gather → Unsqueeze → Concat → Reshape keeps the symbolic batch", () => {
+    const b = new GraphBuilder({ name: "flatten-view", opset: 13 });
+    const x = b.input("x", "float32", ["batch", 16, 5, 5]);
+    const [shape] = b.node("Shape", [x]);
+    const [n] = b.node("Gather", [shape, b.constant(scalar(0))], { axis: 0 });
+    const [n1] = b.node("Unsqueeze", [n, b.constant(int64([1], [0]))]);
+    const [target] = b.node("Concat", [n1, b.constant(int64([1], [-1]))], { axis: 0 });
+    const [y] = b.node("Reshape", [x, target]);
+    b.output(y, "y");
+    const report = inferShapesWithReport(b.build());
+    expect(report.graph.outputs[0]).toMatchObject({ name: "y", dtype: "float32", shape: ["batch", 400] });
+    expect(report.facts.get(target)?.value).toEqual(["batch", -1]);
+  });
+
+  it("multi-head attention reshape: (B, T, C) → (B, T, heads, C/heads) → transpose → matmul", () => {
+    const b = new GraphBuilder({ name: "attention", opset: 14 });
+    const x = b.input("x", "float32", ["B", "T", 64]);
+    const [shape] = b.node("Shape", [x]);
+    const [batch] = b.node("Gather", [shape, b.constant(scalar(0))], { axis: 0 });
+    const [time] = b.node("Gather", [shape, b.constant(scalar(1))], { axis: 0 });
+    // head_dim = C // heads computed from the shape too, as the exporter does.
+    const [channels] = b.node("Gather", [shape, b.constant(scalar(2))], { axis: 0 });
+    const [headDim] = b.node("Div", [channels, b.constant(scalar(4))]);
+    const parts = [batch, time, b.constant(scalar(4)), headDim].map((v) => b.node("Unsqueeze", [v, b.constant(int64([1], [0]))])[0]);
+    const [target] = b.node("Concat", parts, { axis: 0 });
+    const [q] = b.node("Reshape", [x, target]);
+    const [qt] = b.node("Transpose", [q], { perm: [0, 2, 1, 3] });
+    const [kt] = b.node("Transpose", [q], { perm: [0, 2, 3, 1] });
+    const [scores] = b.node("MatMul", [qt, kt]);
+    const [scaled] = b.node("Div", [scores, b.constant(float32([], [4]))]);
+    const [probs] = b.node("Softmax", [scaled], { axis: -1 });
+    const [ctx] = b.node("MatMul", [probs, qt]);
+    const [back] = b.node("Transpose", [ctx], { perm: [0, 2, 1, 3] });
+    const [merged] = b.node("Reshape", [back, b.constant(int64([3], [0, 0, -1]))]);
+    b.output(scores, "scores");
+    b.output(merged, "out");
+    const g = b.build();
+    expect(g.valueInfo.get(q)?.shape).toEqual(["B", "T", 4, 16]);
+    expect(g.outputs.map((o) => o.shape)).toEqual([["B", 4, "T", "T"], ["B", "T", 64]]);
+  });
+
+  it("PyTorch's dynamic reshape guard: Where(Equal(shape, 0), dims, shape) folds", () => {
+    const b = new GraphBuilder({ name: "where-guard", opset: 17 });
+    const x = b.input("x", "float32", ["N", 3, 4]);
+    const target = b.constant(int64([2], [0, -1]));
+    const [isZero] = b.node("Equal", [target, b.constant(scalar(0))]);
+    const [shape] = b.node("Shape", [x]);
+    const [firstTwo] = b.node("Slice", [shape, b.constant(int64([1], [0])), b.constant(int64([1], [2]))]);
+    const [resolved] = b.node("Where", [isZero, firstTwo, target]);
+    const [y] = b.node("Reshape", [x, resolved]);
+    b.output(y);
+    expect(b.build().outputs[0].shape).toEqual(["N", 12]);
+  });
+
+  it("flatten through ConstantOfShape/Expand: class token broadcast over the batch (ViT)", () => {
+    const b = new GraphBuilder({ name: "vit-cls", opset: 17 });
+    const x = b.input("x", "float32", ["N", 16, 32]);
+    const cls = b.initializer("cls_token", float32([1, 1, 32], new Array(32).fill(0.1)));
+    const [shape] = b.node("Shape", [x]);
+    const [n] = b.node("Gather", [shape, b.constant(int64([1], [0]))], { axis: 0 });
+    const [target] = b.node("Concat", [n, b.constant(int64([2], [-1, -1]))], { axis: 0 });
+    // Expand treats -1 like 1 in PyTorch's export only after a Where; use ones as the exporter does here.
+    const [ones] = b.node("ConstantOfShape", [b.constant(int64([1], [3]))], { value: int64([1], [1]) });
+    const [mask] = b.node("Equal", [target, b.constant(int64([3], [-1, -1, -1]))]);
+    const [dims] = b.node("Where", [mask, ones, target]);
+    const [tokens] = b.node("Expand", [cls, dims]);
+    const [seq] = b.node("Concat", [tokens, x], { axis: 1 });
+    b.output(seq);
+    expect(b.build().outputs[0].shape).toEqual(["N", 17, 32]);
+  });
+
+  it("a shape from an unknown op stays unknown rather than guessed", () => {
+    const b = new GraphBuilder({ name: "unknown-shape", opset: 17 });
+    const x = b.input("x", "float32", ["N", 8]);
+    const [s] = b.node("MysteryShape", [x], {}, { domain: "com.example" });
+    const [y] = b.node("Reshape", [x, s]);
+    b.output(y);
+    const report = inferShapesWithReport(b.build());
+    expect(report.graph.outputs[0].shape).toBeUndefined();
+    expect(report.unknownOps.map((u) => u.op)).toEqual(["MysteryShape"]);
+  });
+});

@@ -1,0 +1,13 @@
+// One seeded generator for everything reproducible: weight initialisation,
+// shuffles, augmentation offsets, dropout seeds, random test inputs.
+// mulberry32: tiny and fast; same seed → same sequence on every platform.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,103 @@
+// BatchNormalization, InstanceNormalization (channels-last: per-channel
+// parameters broadcast along the last axis with no reshaping) and
+// LayerNormalization (ONNX layout, normalises the trailing axes).
+import { tf } from "../tf.js";
+import { normalizeAxis, unsupportedFeature } from "./args.js";
+import type { Attrs, OpContext, OpEntry } from "./types.js";
+
+/** tf.batchNorm handles rank ≤ 4; 3-D spatial inputs use the formula. */
+function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, bias: tf.Tensor | undefined, scale: tf.Tensor | undefined, eps: number): tf.Tensor {
+  if (x.rank <= 4) return tf.batchNorm(x, mean, variance, bias, scale, eps);
+  let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+  if (scale) y = tf.mul(y, scale);
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** Every axis but the channel (last) one. */
+function nonChannelAxes(x: tf.Tensor): number[] {
+  return Array.from({ length: x.rank - 1 }, (_, i) => i);
+}
+
+/**
+ * Inference uses the running statistics. Training (ctx.training) normalises
+ * with batch statistics and records new running averages through updateState:
+ * running·momentum + batch·(1 − momentum), with the unbiased batch variance as
+ * PyTorch does, since fine-tuned models come from PyTorch. ONNX's own
+ * training_mode=1 form (outputs running_mean/var) uses the biased variance, as
+ * the ONNX spec says.
+ */
+function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+  const [x, scale, bias, mean, variance] = inputs as tf.Tensor[];
+  const eps = attrs.epsilon as number;
+  const momentum = attrs.momentum as number;
+  const onnxTraining = attrs.training_mode === 1;
+  if (!ctx.training && !onnxTraining) {
+    return [normalize(x!, mean!, variance!, bias, scale, eps)];
+  }
+  const axes = nonChannelAxes(x!);
+  const moments = tf.moments(x!, axes);
+  const y = normalize(x!, moments.mean, moments.variance, bias, scale, eps);
+  const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+  if (onnxTraining) {
+    const runMean = tf.add(tf.mul(mean!, momentum), tf.mul(moments.mean, 1 - momentum));
+    const runVar = tf.add(tf.mul(variance!, momentum), tf.mul(moments.variance, 1 - momentum));
+    return [y, runMean, runVar];
+  }
+  // Running stats are kept, never part of the loss, so no gradient reaches them.
+  const batchMean = moments.mean;
+  const unbiased = tf.mul(moments.variance, n > 1 ? n / (n - 1) : 1);
+  const [meanName, varName] = [ctx.node.inputs[3], ctx.node.inputs[4]];
+  if (meanName && varName) {
+    ctx.updateState(meanName, tf.add(tf.mul(mean!, momentum), tf.mul(batchMean, 1 - momentum)));
+    ctx.updateState(varName, tf.add(tf.mul(variance!, momentum), tf.mul(unbiased, 1 - momentum)));
+  }
+  return [y];
+}
+
+const bnAttributes = { epsilon: { type: "float", default: 1e-5 }, momentum: { type: "float", default: 0.9 } } as const;
+const bnBase = { opType: "BatchNormalization", layout: "channelsLast", run: runBatchNorm } as const;
+export const batchNorm7: OpEntry = {
+  ...bnBase,
+  since: 7,
+  attributes: { ...bnAttributes, spatial: { type: "int", default: 1 } },
+  run: (inputs, attrs, ctx) => {
+    if (attrs.spatial !== 1) throw unsupportedFeature(ctx, "BatchNormalization with spatial=0");
+    return runBatchNorm(inputs, attrs, ctx);
+  },
+};
+export const batchNorm9: OpEntry = { ...bnBase, since: 9, attributes: bnAttributes };
+export const batchNorm14: OpEntry = { ...bnBase, since: 14, attributes: { ...bnAttributes, training_mode: { type: "int", default: 0 } } };
+
+export const instanceNorm: OpEntry = {
+  opType: "InstanceNormalization",
+  since: 6,
+  layout: "channelsLast",
+  attributes: { epsilon: { type: "float", default: 1e-5 } },
+  run([x, scale, bias], attrs) {
+    const spatial = Array.from({ length: x!.rank - 2 }, (_, i) => i + 1);
+    const { mean, variance } = tf.moments(x!, spatial, true);
+    // Statistics keep their spatial dims (rank of x), which tf.batchNorm refuses.
+    const y = tf.mul(tf.sub(x!, mean), tf.rsqrt(tf.add(variance, attrs.epsilon as number)));
+    return [tf.add(tf.mul(y, scale!), bias!)];
+  },
+};
+
+function runLayerNorm([x, scale, bias]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+  const axis = normalizeAxis(attrs.axis as number, x!.rank, ctx);
+  const axes = Array.from({ length: x!.rank - axis }, (_, i) => axis + i);
+  const { mean, variance } = tf.moments(x!, axes, true);
+  const invStd = tf.rsqrt(tf.add(variance, attrs.epsilon as number));
+  let y = tf.mul(tf.sub(x!, mean), invStd);
+  y = tf.mul(y, scale!);
+  if (bias) y = tf.add(y, bias);
+  return [y, mean, invStd];
+}
+
+export const layerNorm: OpEntry = {
+  opType: "LayerNormalization",
+  since: 17,
+  attributes: { axis: { type: "int", default: -1 }, epsilon: { type: "float", default: 1e-5 }, stash_type: { type: "int", default: 1 } },
+  run: runLayerNorm,
+};
+
+export const NORMALIZATION_OPS: readonly OpEntry[] = [batchNorm7, batchNorm9, batchNorm14, instanceNorm, layerNorm];
