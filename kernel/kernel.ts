@@ -41,6 +41,8 @@ export class Kernel {
   private pendingInput: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
   private runner: Promise<CellRunner> | undefined;
   private stopping = false;
+  /** How many shell requests have arrived; each request is stamped with its arrival number. */
+  arrivals = 0;
 
   constructor(private readonly connection: Connection) {
     this.signer = new Signer(connection.key, connection.signatureScheme);
@@ -57,13 +59,24 @@ export class Kernel {
     const handlers = new ShellHandlers(this, this.compiler, () => this.cells());
     // Load the DSL once the first requests had their chance (kernel_info is answered at once).
     setTimeout(() => void this.cells().catch(() => {}), 50);
+    // Requests are read as they arrive (stamped, so stop_on_error can abort the ones queued
+    // behind a failed cell) and served one at a time, in order.
+    const queue: Message[] = [];
+    let wake: (() => void) | undefined;
+    void (async () => {
+      for (;;) {
+        while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        await this.serve(queue.shift()!, handlers);
+      }
+    })();
     for await (const frames of this.shell) {
       const decoded = decode(frames, this.signer);
       if (!decoded.ok) {
         log(`shell: dropped a message (${decoded.reason})`);
         continue;
       }
-      await this.serve(decoded.message, handlers);
+      queue.push(Object.assign(decoded.message, { arrival: ++this.arrivals }));
+      wake?.();
     }
   }
 

@@ -12,7 +12,7 @@ type Handler = (message: Message) => Promise<void>;
 
 export class ShellHandlers {
   private executionCount = 0;
-  /** After a failed cell with stop_on_error, execute requests already queued are aborted. */
+  /** After a failed cell with stop_on_error, execute requests that arrived before this number are aborted. */
   private abortQueuedBefore = 0;
 
   constructor(
@@ -55,7 +55,7 @@ export class ShellHandlers {
     const code = typeof c.code === "string" ? c.code : "";
     const silent = c.silent === true;
     const storeHistory = c.store_history !== false && !silent;
-    if (receivedAt(message) < this.abortQueuedBefore) {
+    if (arrival(message) < this.abortQueuedBefore) {
       await this.kernel.reply(message, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       return;
     }
@@ -69,7 +69,7 @@ export class ShellHandlers {
     if (outcome.status === "error") {
       const { ename, evalue, traceback } = outcome;
       if (!silent) this.kernel.publish("error", { ename, evalue, traceback });
-      if (c.stop_on_error !== false) this.abortQueuedBefore = Date.now();
+      if (c.stop_on_error !== false) this.abortQueuedBefore = this.kernel.arrivals + 1;
       await this.kernel.reply(message, "execute_reply", { status: "error", execution_count: count, ename, evalue, traceback });
       return;
     }
@@ -165,7 +165,7 @@ function toCodePoints(text: string, index: number): number {
   return [...text.slice(0, index)].length;
 }
 
-/** When the kernel process received the message (its arrival order, used for stop_on_error). */
-function receivedAt(message: Message): number {
-  return (message as Message & { receivedAt?: number }).receivedAt ?? Date.now();
+/** The message's arrival number at the kernel (used for stop_on_error). */
+function arrival(message: Message): number {
+  return (message as Message & { arrival?: number }).arrival ?? Number.POSITIVE_INFINITY;
 }

@@ -28,3 +28,31 @@ export async function measureLatency(call: () => Promise<unknown>, options: { ru
   const round = (ms: number) => Math.round(ms * 1000) / 1000;
   return { medianMs: round(percentile(times, 50)), p90Ms: round(percentile(times, 90)), minMs: round(times[0]!), runs: times.length };
 }
+
+/**
+ * Times several calls in alternation (a, b, a, b…) so that load from other
+ * processes on a shared machine hits all of them alike; their ratio is then
+ * far steadier than when each is timed in its own block.
+ */
+export async function measureInterleaved<K extends string>(
+  calls: Readonly<Record<K, () => Promise<unknown>>>,
+  options: { runs: number; warmup: number },
+): Promise<Record<K, Latency>> {
+  const names = Object.keys(calls) as K[];
+  for (let i = 0; i < options.warmup; i++) for (const name of names) await calls[name]();
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < options.runs; i++) {
+    for (const name of names) {
+      const start = performance.now();
+      await calls[name]();
+      times[name].push(performance.now() - start);
+    }
+  }
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  const result = {} as Record<K, Latency>;
+  for (const name of names) {
+    const sorted = times[name].sort((a, b) => a - b);
+    result[name] = { medianMs: round(percentile(sorted, 50)), p90Ms: round(percentile(sorted, 90)), minMs: round(sorted[0]!), runs: sorted.length };
+  }
+  return result;
+}

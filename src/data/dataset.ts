@@ -2,6 +2,8 @@
 // Int32Array of labels are shared by every view; shuffle/take/skip make a new
 // index array, map and reshape record what to do when a batch is built. No
 // per-example objects exist, so 60,000-sample datasets cost their arrays only.
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
+import { table } from "../display/table.js";
 import { OptionError, ShapeError, TrainingError } from "../errors.js";
 import { makeTensor, numElements } from "../graph/tensor.js";
 import type { Tensor } from "../graph/types.js";
@@ -241,6 +243,12 @@ export class Dataset {
 
   toString(): string {
     return `Dataset ${this.name}: ${this.size} × [${this.sampleShape.join(", ")}], ${this.numClasses} classes`;
+  }
+
+  /** Shown as a one-row table in notebooks and the REPL. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const row = { dataset: this.name, samples: this.size, "sample shape": `[${this.sampleShape.join(", ")}]`, classes: this.numClasses };
+    return table([row])[JUPYTER_DISPLAY]();
   }
 }
 

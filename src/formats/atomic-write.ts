@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { CompactorError } from "../errors.js";
 
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
@@ -12,6 +13,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const hint = code === "ENOENT" ? `; does the folder ${dirname(path)} exist?` : code === "EACCES" || code === "EPERM" ? "; check permissions" : "";
+    throw new CompactorError(`cannot write ${path}: ${code ?? (e as Error).message}${hint}`, { file: path }, { cause: e });
   }
 }

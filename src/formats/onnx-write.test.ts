@@ -68,6 +68,8 @@ describe("writing ONNX", () => {
     await writeOnnx(mlp(17), path);
     expect(await readdir(dir)).toEqual(["mlp.onnx"]);
     expect(await readOnnx(path)).toEqual(mlp(17));
+    await expect(writeOnnx(mlp(17), join(dir, "no-such-folder", "m.onnx"))).rejects.toThrow(/cannot write .*m.onnx: ENOENT; does the folder .*no-such-folder exist\?/);
+    expect(await readdir(dir)).toEqual(["mlp.onnx"]);
   });
 
   it("keeps every attribute type, subgraphs included", () => {

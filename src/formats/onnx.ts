@@ -75,6 +75,12 @@ function metaFromProto(m: ModelProto): ModelMeta {
 /**
  * Decodes an ONNX model. External tensor data is read from files inside
  * `externalDataDir` only; without it, a model with external data is refused.
+ *
+ * Not kept, because nothing they hold changes what the model computes:
+ * training_info (training algorithms), uncalled local functions, graph
+ * quantization_annotation and node/graph metadata_props (IR 10 hints). Things
+ * that would change it (called local functions, sparse initializers,
+ * sequence/optional values, unsupported dtypes) are FormatErrors.
  */
 export function decodeModel(bytes: Uint8Array, options: { file?: string; externalDataDir?: string } = {}): Graph {
   const { file, externalDataDir } = options;

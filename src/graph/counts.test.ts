@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GraphBuilder } from "./builder.js";
 import { summarize } from "./counts.js";
-import { float32, int64 } from "./tensor.js";
+import { float32, int64, makeTensor } from "./tensor.js";
 
 const zeros = (dims: number[]) => float32(dims, new Float32Array(dims.reduce((a, b) => a * b, 1)));
 
@@ -72,5 +72,28 @@ describe("summarize", () => {
     expect(s.macsUnknown).toEqual(["proj"]);
     expect(s.macs).toBe(0);
     expect(s.params).toBe(32);
+  });
+
+  it("credits weights passed through Identity or DequantizeLinear to the layer that reads them, and counts quantized ops", () => {
+    const b = new GraphBuilder({ name: "quantized", opset: 13 });
+    const x = b.input("x", "float32", ["N", 8]);
+    const scale = b.initializer("scale", float32([], [0.05]));
+    const [shared] = b.node("Identity", [b.initializer("fc1.w", zeros([8, 6]))], {}, { name: "share" });
+    const [h] = b.node("MatMul", [x, shared], {}, { name: "fc1" });
+    const [w2] = b.node("DequantizeLinear", [b.initializer("fc2.w.q", makeTensor("int8", [6, 4], new Int8Array(24))), scale], {}, { name: "dq" });
+    const [y] = b.node("MatMul", [h, w2], {}, { name: "fc2" });
+    const u8 = (n: string) => b.initializer(n, makeTensor("uint8", [], Uint8Array.from([0])));
+    const [q] = b.node("QuantizeLinear", [y, scale, u8("zp")]);
+    const [z] = b.node("QLinearMatMul", [q, scale, "zp", b.initializer("fc3.w", makeTensor("uint8", [4, 2], new Uint8Array(8))), scale, u8("zp2"), scale, u8("zp3")], {}, { name: "fc3" });
+    b.output(z);
+    const s = summarize(b.build(), { batch: 2 });
+    expect(s.layers).toEqual([
+      { name: "fc1", opType: "MatMul", params: 48, macs: 2 * 6 * 8, outputShape: ["N", 6] },
+      { name: "fc2", opType: "MatMul", params: 24, macs: 2 * 4 * 6, outputShape: ["N", 4] },
+      { name: "fc3", opType: "QLinearMatMul", params: 8, macs: 2 * 2 * 4, outputShape: ["N", 2] },
+    ]);
+    expect(s.params).toBe(48 + 24 + 8);
+    expect(s.macs).toBe(96 + 48 + 16);
+    expect(s.macOps).toContain("QLinearMatMul");
   });
 });

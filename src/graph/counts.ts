@@ -1,12 +1,11 @@
 // Size and cost of a graph: parameters, bytes, multiply-accumulates, op
 // histogram and a per-layer table. The display and CLI format GraphSummary.
-import { attrInt, attrString } from "./attributes.js";
+import { MAC_OPS, nodeMacs, type ShapeOf } from "./macs.js";
+import { parseProduct } from "./shape-inference/dims.js";
 import { inferShapesWithReport } from "./shape-inference/index.js";
 import { BYTES_PER_ELEMENT, numElements } from "./tensor.js";
 import { onnxOpset, type DType, type Dim, type Graph, type Node, type Tensor } from "./types.js";
 
-/** Ops whose multiply-accumulates are counted; everything else (activations, norms, pools, adds) counts 0. */
-export const MAC_OPS = ["Conv", "ConvTranspose", "Gemm", "MatMul", "LSTM", "GRU"] as const;
 
 export interface ValueSummary {
   readonly name: string;
@@ -73,73 +72,71 @@ const NON_WEIGHT_INPUTS: Readonly<Record<string, readonly number[]>> = {
   ReduceMin: [1],
   ReduceL2: [1],
   Gather: [1],
+  QuantizeLinear: [1, 2],
+  DequantizeLinear: [1, 2],
+  ConvInteger: [2, 3],
+  MatMulInteger: [2, 3],
+  QLinearConv: [1, 2, 4, 5, 6, 7],
+  QLinearMatMul: [1, 2, 4, 5, 6, 7],
 };
 
+/** Integer initializers at these positions are quantized weights (and QLinearConv's int32 bias). */
+const INTEGER_WEIGHT_INPUTS: Readonly<Record<string, readonly number[]>> = {
+  DequantizeLinear: [0],
+  ConvInteger: [1],
+  MatMulInteger: [1],
+  QLinearConv: [3, 8],
+  QLinearMatMul: [3],
+};
+
+/** Nodes that only hand a weight on (PyTorch's Identity on shared weights, dequantizing a stored int8 weight). */
+const PASS_THROUGH = new Set(["Identity", "DequantizeLinear"]);
+
 const FLOAT_DTYPES = new Set<DType>(["float32", "float64", "float16", "bfloat16"]);
+
+/**
+ * Which initializer each weight-carrying value comes from. A value produced by a
+ * pass-through node from a weight maps to that weight, so the layer reading it —
+ * not the Identity or DequantizeLinear before it — is credited with the parameters.
+ */
+function weightSources(graph: Graph): { sourceOf: Map<string, string>; passThrough: Set<Node> } {
+  const sourceOf = new Map<string, string>();
+  const passThrough = new Set<Node>();
+  const isWeight = (node: Node, i: number, name: string): boolean => {
+    const t = graph.initializers.get(name);
+    if (t === undefined || t.dims.length === 0 || (NON_WEIGHT_INPUTS[node.opType] ?? []).includes(i)) return false;
+    return FLOAT_DTYPES.has(t.dtype) || (INTEGER_WEIGHT_INPUTS[node.opType] ?? []).includes(i);
+  };
+  for (const node of graph.nodes) {
+    node.inputs.forEach((name, i) => {
+      if (!sourceOf.has(name) && isWeight(node, i, name)) sourceOf.set(name, name);
+    });
+    const source = sourceOf.get(node.inputs[0] ?? "");
+    if (PASS_THROUGH.has(node.opType) && source !== undefined) {
+      passThrough.add(node);
+      sourceOf.set(node.outputs[0], source);
+    }
+  }
+  return { sourceOf, passThrough };
+}
 
 function tensorBytes(t: Tensor): number {
   if (t.dtype === "string") return (t.data as string[]).reduce((n, s) => n + Buffer.byteLength(s), 0);
   return numElements(t.dims) * BYTES_PER_ELEMENT[t.dtype];
 }
 
-/** A dim as a number: known sizes as they are, symbols from the graph inputs' batch position → batch. */
+/**
+ * A dim as a number: known sizes as they are; symbols at the graph inputs'
+ * batch position → batch, also inside products ("4*batch" → 4 × batch).
+ */
 function resolver(graph: Graph, batch: number): (d: Dim | undefined) => number | undefined {
   const batchSymbols = new Set(graph.inputs.map((i) => i.shape?.[0]).filter((d): d is string => typeof d === "string"));
-  return (d) => (typeof d === "number" ? d : typeof d === "string" && batchSymbols.has(d) ? batch : undefined);
-}
-
-type ShapeOf = (name: string) => readonly Dim[] | undefined;
-
-function product(values: readonly (number | undefined)[]): number | undefined {
-  let n = 1;
-  for (const v of values) {
-    if (v === undefined) return undefined;
-    n *= v;
-  }
-  return n;
-}
-
-function nodeMacs(node: Node, shapeOf: ShapeOf, size: (d: Dim | undefined) => number | undefined): number | undefined {
-  const x = shapeOf(node.inputs[0]);
-  const w = shapeOf(node.inputs[1]);
-  const y = shapeOf(node.outputs[0]);
-  switch (node.opType) {
-    case "Conv": {
-      // Each output element: (Cin / group) × kernel multiply-adds; the weight holds exactly that per output channel.
-      if (!y || !w) return undefined;
-      return product([...y.map(size), ...w.slice(1).map(size)]);
-    }
-    case "ConvTranspose": {
-      // Each input element scatters into (Cout / group) × kernel outputs.
-      if (!x || !w) return undefined;
-      return product([...x.map(size), ...w.slice(1).map(size)]);
-    }
-    case "Gemm": {
-      if (!y || !x) return undefined;
-      const k = attrInt(node, "transA", 0) ? x[0] : x[1];
-      return product([...y.map(size), size(k)]);
-    }
-    case "MatMul": {
-      if (!y || !x || x.length === 0) return undefined;
-      return product([...y.map(size), size(x[x.length - 1])]);
-    }
-    case "LSTM":
-    case "GRU": {
-      // Per step and direction: gates × hidden × (input + hidden) for the input and recurrent matmuls.
-      if (!x || !w || x.length !== 3) return undefined;
-      const gates = node.opType === "LSTM" ? 4 : 3;
-      const hidden = attrInt(node, "hidden_size", 0) || undefined;
-      const directions = attrString(node, "direction", "forward") === "bidirectional" ? 2 : 1;
-      const steps = x[0];
-      const batchDim = x[1];
-      const [seqLen, batch] = attrInt(node, "layout", 0) === 1 ? [batchDim, steps] : [steps, batchDim];
-      const inputSize = size(x[2]);
-      const perStep = hidden === undefined || inputSize === undefined ? undefined : inputSize + hidden;
-      return product([size(seqLen), size(batch), directions, gates, hidden, perStep]);
-    }
-    default:
-      return 0;
-  }
+  return (d) => {
+    if (typeof d === "number") return d;
+    if (typeof d !== "string") return undefined;
+    const { coefficient, symbols } = parseProduct(d);
+    return symbols.every((s) => batchSymbols.has(s)) ? coefficient * batch ** symbols.length : undefined;
+  };
 }
 
 export function summarize(graph: Graph, options: { batch?: number } = {}): GraphSummary {
@@ -149,14 +146,8 @@ export function summarize(graph: Graph, options: { batch?: number } = {}): Graph
   const shapeOf: ShapeOf = (name) => typed.initializers.get(name)?.dims ?? inputShapes.get(name) ?? typed.valueInfo.get(name)?.shape;
   const size = resolver(typed, batch);
 
-  const weightNames = new Set<string>();
-  for (const node of typed.nodes) {
-    const skip = NON_WEIGHT_INPUTS[node.opType] ?? [];
-    node.inputs.forEach((name, i) => {
-      const t = typed.initializers.get(name);
-      if (t && FLOAT_DTYPES.has(t.dtype) && t.dims.length > 0 && !skip.includes(i)) weightNames.add(name);
-    });
-  }
+  const { sourceOf, passThrough } = weightSources(typed);
+  const weightNames = new Set(sourceOf.values());
 
   const counted = new Set<string>();
   const layers: LayerSummary[] = [];
@@ -168,7 +159,12 @@ export function summarize(graph: Graph, options: { batch?: number } = {}): Graph
     const m = (MAC_OPS as readonly string[]).includes(node.opType) ? nodeMacs(node, shapeOf, size) : 0;
     if (m === undefined) macsUnknown.push(node.name);
     else macs += m;
-    const weights = node.inputs.filter((name) => weightNames.has(name));
+    if (passThrough.has(node)) continue;
+    const skip = NON_WEIGHT_INPUTS[node.opType] ?? [];
+    const weights = node.inputs.flatMap((name, i) => {
+      const source = sourceOf.get(name);
+      return source !== undefined && !skip.includes(i) ? [source] : [];
+    });
     if (weights.length === 0) continue;
     let params = 0;
     for (const name of weights) {

@@ -18,21 +18,14 @@ export const SKIPS: Readonly<Record<string, string>> = Object.freeze({
   test_training_dropout_default_mask: "expected mask comes from numpy's RNG",
   test_training_dropout_mask: "expected mask comes from numpy's RNG",
 
-  // Pools and ConvTranspose (ops/pool.ts, ops/conv.ts).
+  // Pools and ConvTranspose (ops/pool.ts, ops/conv.ts): features not implemented.
   test_averagepool_3d_default: "3-D pooling is not implemented",
   test_maxpool_3d_default: "3-D pooling is not implemented",
-  test_maxpool_2d_uint8: "tfjs MaxPool accepts float32 only",
   test_maxpool_with_argmax_2d_precomputed_pads: "MaxPool's Indices output is not implemented",
   test_maxpool_with_argmax_2d_precomputed_strides: "MaxPool's Indices output is not implemented",
   test_convtranspose_3d: "3-D ConvTranspose is not implemented",
-  test_convtranspose_dilations: "ConvTranspose with dilations > 1 is not implemented",
-  test_convtranspose_autopad_same: "ConvTranspose auto_pad SAME_UPPER puts the extra padding on the wrong side",
-  test_convtranspose_output_shape: "ConvTranspose output_shape attribute is ignored",
 
-  // Gemm, Clip, InstanceNormalization (ops/matmul.ts, activation.ts, normalization.ts).
-  test_gemm_default_scalar_bias: "a rank-0 C reaches tfjs fused matMul, which wants rank-1 bias",
-  test_gemm_default_single_elem_vector_bias: "a one-element C is not broadcast over the output",
-  test_clip_default_int8_inbounds: "Clip without bounds on int8 clamps to float limits wrongly",
-  test_instancenorm_epsilon: "tfjs batchNorm rejects the per-instance mean/offset ranks",
-  test_instancenorm_example: "tfjs batchNorm rejects the per-instance mean/offset ranks",
+
+  // ScatterND/ScatterElements implement the "none" and "add" reductions only.
+  test_scatternd_multiply: 'ScatterND reduction "mul" is not implemented',
 });

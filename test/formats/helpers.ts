@@ -27,3 +27,14 @@ export function toOrt(t: Tensor): ort.Tensor {
   if (type === "bfloat16") throw new Error("onnxruntime-node takes no bfloat16 inputs");
   return new ort.Tensor(type, t.data as never, [...t.dims]);
 }
+
+/** Bit-identical onnxruntime outputs (byte comparison: toEqual is slow on large typed arrays). */
+export function sameData(a: ort.Tensor, b: ort.Tensor): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === "string") return JSON.stringify(a.data) === JSON.stringify(b.data);
+  const bytes = (t: ort.Tensor): Buffer => {
+    const d = t.data as ArrayBufferView;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  };
+  return bytes(a).equals(bytes(b));
+}

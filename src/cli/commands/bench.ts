@@ -7,7 +7,7 @@ import type { Command } from "../command.js";
 import { parseDimFlags, randomInputs } from "../inputs.js";
 import { intOption, stringListOption, stringOption } from "../options.js";
 import { openRunner, parseRuntime, parseTfjsBackend, type RuntimeName } from "../runtimes.js";
-import { measureLatency } from "../timing.js";
+import { measureInterleaved } from "../timing.js";
 
 export const benchCommand: Command = {
   name: "bench",
@@ -36,7 +36,7 @@ export const benchCommand: Command = {
     const modelPath = input.positionals[0]!;
     const names = (stringOption(input, "backends") ?? "ort,tfjs").split(",").map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new OptionError("--backends needs at least one of [tfjs, ort]");
-    const runtimes: RuntimeName[] = names.map((n) => parseRuntime(n, "--backends entry"));
+    const runtimes: RuntimeName[] = [...new Set(names.map((n) => parseRuntime(n, "--backends entry")))];
     const tfjsBackend = parseTfjsBackend(stringOption(input, "tfjs-backend") ?? "wasm");
     const batch = intOption(input, "batch", 1);
     const runs = intOption(input, "runs", 20);
@@ -46,14 +46,21 @@ export const benchCommand: Command = {
 
     const graph = await readOnnx(modelPath);
     const feeds = randomInputs(graph, { seed, batch, dims });
-    const results = [];
-    for (const runtime of runtimes) {
-      if (!input.json) input.log(`timing ${runtime}: ${warmup} warm-up + ${runs} runs…`);
-      const runner = await openRunner(runtime, graph, { tfjsBackend });
-      const latency = await measureLatency(() => runner.run(feeds), { runs, warmup });
-      runner.dispose();
-      results.push({ backend: runtime, medianMs: latency.medianMs, p90Ms: latency.p90Ms, runs: latency.runs });
-    }
+    const runners = [];
+    for (const runtime of runtimes) runners.push(await openRunner(runtime, graph, { tfjsBackend }));
+    if (!input.json) input.log(`timing ${runtimes.join(", ")} alternately: ${warmup} warm-up + ${runs} runs each…`);
+    // Alternating calls share any load from other processes fairly between the runtimes.
+    const latencies = await measureInterleaved(
+      Object.fromEntries(runners.map((r) => [r.runtime, () => r.run(feeds)])) as Record<RuntimeName, () => Promise<unknown>>,
+      { runs, warmup },
+    );
+    for (const r of runners) r.dispose();
+    const results = runtimes.map((backend) => ({
+      backend,
+      medianMs: latencies[backend].medianMs,
+      p90Ms: latencies[backend].p90Ms,
+      runs: latencies[backend].runs,
+    }));
     const json = { model: modelPath, batch, results };
     const text = tableText(
       table(results, {

@@ -3,6 +3,7 @@
 import type { Command } from "../command.js";
 import { benchCommand } from "./bench.js";
 import { infoCommand } from "./info.js";
+import { kernelCommand } from "./kernel.js";
 import { replCommand } from "./repl.js";
 import { runCommand } from "./run.js";
 
@@ -11,4 +12,5 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   benchCommand,
   replCommand,
+  kernelCommand,
 ];

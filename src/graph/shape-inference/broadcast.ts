@@ -2,7 +2,7 @@
 // Where, variadic Sum/Mean/Min/Max. Small shape-like values are folded so
 // PyTorch's shape arithmetic (Shape → Gather → Mul → Concat) stays known.
 import type { DType, Dim } from "../types.js";
-import { broadcast } from "./dims.js";
+import { broadcast, divide, multiply } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 
 /** Elements of `value` (shape `from`) broadcast to `to`; both shapes fully known. */
@@ -61,7 +61,7 @@ function keepsSymbol(f: (a: number, b: number) => number, neutral: number): Fold
   };
 }
 
-const integerDivide = (a: number, b: number): number => (b === 0 ? NaN : Math.trunc(a / b));
+const integerDivide = (a: number, b: number): Dim => (b === 0 ? null : Math.trunc(a / b));
 
 function binary(opType: string, fold: Fold | undefined, since = 1): ShapeRule {
   return { opType, since, infer: (ctx) => [elementwise(ctx, [0, 1], ctx.dtype(0) ?? ctx.dtype(1), fold)] };
@@ -93,22 +93,22 @@ function variadic(opType: string, fold: Fold | undefined): ShapeRule {
 
 function divFold(vs: readonly Dim[]): Dim {
   const [a, b] = vs;
-  if (b === 1) return a;
   if (typeof a === "number" && typeof b === "number") return b === 0 ? null : a / b;
-  return null;
+  return divide(a, b);
 }
 
 export const broadcastRules: readonly ShapeRule[] = [
   binary("Add", keepsSymbol((a, b) => a + b, 0)),
   binary("Sub", (vs) => (vs[1] === 0 ? vs[0] : numeric((a, b) => a - b)(vs))),
-  binary("Mul", keepsSymbol((a, b) => a * b, 1)),
+  binary("Mul", ([a, b]) => multiply(a, b)),
   {
     opType: "Div",
     since: 1,
     infer: (ctx) => {
       const dtype = ctx.dtype(0) ?? ctx.dtype(1);
       const isFloat = dtype?.startsWith("float") || dtype === "bfloat16";
-      const fold: Fold = isFloat ? divFold : (vs) => (vs[1] === 1 ? vs[0] : numeric(integerDivide)(vs));
+      // Integer division of shape values: exact quotients stay symbolic ("4*batch" / 4 = "batch").
+      const fold: Fold = isFloat ? divFold : ([a, b]) => (typeof a === "number" && typeof b === "number" ? integerDivide(a, b) : divide(a, b));
       return [elementwise(ctx, [0, 1], dtype, fold)];
     },
   },

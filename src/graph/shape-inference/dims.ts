@@ -10,24 +10,68 @@ export function allKnown(dims: readonly Dim[]): dims is readonly number[] {
   return dims.every(isKnown);
 }
 
-/** Product of dims: a number when all are known, the symbol when it is the only non-1 factor, else null. */
-export function product(dims: readonly Dim[]): Dim {
-  let n = 1;
-  let symbol: Dim | undefined;
-  for (const d of dims) {
-    if (typeof d === "number") n *= d;
-    else if (d === null || symbol !== undefined) return n === 0 ? 0 : null;
-    else symbol = d;
+/**
+ * A symbolic dim as coefficient × symbols. Products of symbols are written
+ * "4*batch" (coefficient first, symbols sorted), so attention's batch × heads
+ * reshapes stay exact; "*" never appears in a plain symbol name.
+ */
+export interface SymbolicProduct {
+  readonly coefficient: number;
+  readonly symbols: readonly string[];
+}
+
+export function parseProduct(d: number | string): SymbolicProduct {
+  if (typeof d === "number") return { coefficient: d, symbols: [] };
+  let coefficient = 1;
+  const symbols: string[] = [];
+  for (const part of d.split("*")) {
+    const n = Number(part);
+    if (part !== "" && Number.isInteger(n)) coefficient *= n;
+    else symbols.push(part);
   }
-  if (symbol === undefined) return n;
-  if (n === 0) return 0;
-  return n === 1 ? symbol : null;
+  return { coefficient, symbols };
+}
+
+export function formatProduct({ coefficient, symbols }: SymbolicProduct): Dim {
+  if (symbols.length === 0 || coefficient === 0) return coefficient;
+  const sorted = [...symbols].sort().join("*");
+  return coefficient === 1 ? sorted : `${coefficient}*${sorted}`;
+}
+
+/** a × b, symbolic where needed; null when either is unknown (unless the other is 0). */
+export function multiply(a: Dim, b: Dim): Dim {
+  if (a === 0 || b === 0) return 0;
+  if (a === null || b === null) return null;
+  if (typeof a === "number" && typeof b === "number") return a * b;
+  const p = parseProduct(a);
+  const q = parseProduct(b);
+  return formatProduct({ coefficient: p.coefficient * q.coefficient, symbols: [...p.symbols, ...q.symbols] });
+}
+
+/** a ÷ b when it divides exactly (cancelling shared symbols), else null. */
+export function divide(a: Dim, b: Dim): Dim {
+  if (a === null || b === null || b === 0) return null;
+  if (typeof a === "number" && typeof b === "number") return a % b === 0 ? a / b : null;
+  const p = parseProduct(a);
+  const q = parseProduct(b);
+  if (p.coefficient % q.coefficient !== 0) return null;
+  const rest = [...p.symbols];
+  for (const s of q.symbols) {
+    const i = rest.indexOf(s);
+    if (i < 0) return null;
+    rest.splice(i, 1);
+  }
+  return formatProduct({ coefficient: p.coefficient / q.coefficient, symbols: rest });
+}
+
+/** Product of dims; symbolic products such as "3*N" when symbols are involved, null when any is unknown. */
+export function product(dims: readonly Dim[]): Dim {
+  return dims.reduce<Dim>((acc, d) => multiply(acc, d), 1);
 }
 
 /** d * k for a known integer k. */
 export function scale(d: Dim, k: number): Dim {
-  if (typeof d === "number") return d * k;
-  return k === 1 ? d : k === 0 ? 0 : null;
+  return multiply(d, k);
 }
 
 export function add(a: Dim, b: Dim): Dim {

@@ -4,6 +4,7 @@ import { attrInt, attrInts } from "../attributes.js";
 import type { Dim } from "../types.js";
 import { add, normalizeAxis, show } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
+import { pickValue } from "./values.js";
 
 interface SliceAxis {
   start: number;
@@ -58,15 +59,17 @@ function slice(paramsFrom: "attribute" | "input") {
       const a = perAxis.get(i);
       return a === undefined ? d : slicedDim(d, a);
     });
+    // Fold the value when every size is known: one list of picked indices per axis.
     const v = ctx.value(0);
     let value: Dim[] | undefined;
-    const a0 = perAxis.get(0);
-    if (v && x.length === 1 && typeof x[0] === "number") {
-      if (a0 === undefined) value = [...v];
-      else {
-        const { first, count } = sliceRange(x[0], a0);
-        value = Array.from({ length: count }, (_, k) => v[first + k * a0.step]);
-      }
+    if (v && x.every((d) => typeof d === "number")) {
+      const picks = (x as number[]).map((size, i) => {
+        const a = perAxis.get(i);
+        if (a === undefined) return Array.from({ length: size }, (_, k) => k);
+        const { first, count } = sliceRange(size, a);
+        return Array.from({ length: count }, (_, k) => first + k * a.step);
+      });
+      value = pickValue(v, x as number[], picks);
     }
     return [{ dtype, shape, value }];
   };

@@ -79,6 +79,39 @@ describe("PyTorch export patterns", () => {
     expect(b.build().outputs[0].shape).toEqual(["N", 17, 32]);
   });
 
+  it("heads folded into the batch: (T, B, C) → (T, B*heads, C/heads) and back (nn.MultiheadAttention)", () => {
+    const b = new GraphBuilder({ name: "mha", opset: 17 });
+    const x = b.input("x", "float32", [12, "batch", 32]);
+    const [shape] = b.node("Shape", [x]);
+    const pick = (i: number) => b.node("Gather", [shape, b.constant(scalar(i))], { axis: 0 })[0];
+    const [heads] = b.node("Mul", [pick(1), b.constant(scalar(4))]);
+    const [headDim] = b.node("Div", [pick(2), b.constant(scalar(4))]);
+    const dims = [pick(0), heads, headDim].map((v) => b.node("Unsqueeze", [v, b.constant(int64([1], [0]))])[0]);
+    const [target] = b.node("Concat", dims, { axis: 0 });
+    const [split] = b.node("Reshape", [x, target]);
+    const [merged] = b.node("Reshape", [split, b.node("Shape", [x])[0]]);
+    b.output(split, "split");
+    b.output(merged, "merged");
+    expect(b.build().outputs.map((o) => o.shape)).toEqual([[12, "4*batch", 8], [12, "batch", 32]]);
+  });
+
+  it("F.pad's pads: ConstantOfShape → Concat → Reshape(-1, 2) → Slice(step -1) → Transpose → Reshape(-1) fold", () => {
+    const b = new GraphBuilder({ name: "fpad", opset: 17 });
+    const x = b.input("x", "float32", ["N", 3, 8, 8]);
+    const given = b.constant(int64([4], [1, 2, 3, 4])); // (left, right, top, bottom) as F.pad takes them
+    const [zeros] = b.node("ConstantOfShape", [b.constant(int64([1], [4]))], { value: int64([1], [0]) });
+    const [all] = b.node("Concat", [given, zeros], { axis: 0 });
+    const [pairs] = b.node("Reshape", [all, b.constant(int64([2], [-1, 2]))]);
+    const [reversed] = b.node("Slice", [pairs, b.constant(int64([1], [-1])), b.constant(int64([1], [-(2 ** 62)])), b.constant(int64([1], [0])), b.constant(int64([1], [-1]))]);
+    const [transposed] = b.node("Transpose", [reversed], { perm: [1, 0] });
+    const [flat] = b.node("Reshape", [transposed, b.constant(int64([1], [-1]))]);
+    const [y] = b.node("Pad", [x, flat], { mode: "reflect" });
+    b.output(y);
+    const report = inferShapesWithReport(b.build());
+    expect(report.facts.get(flat)?.value).toEqual([0, 0, 3, 1, 0, 0, 4, 2]);
+    expect(report.graph.outputs[0].shape).toEqual(["N", 3, 15, 11]);
+  });
+
   it("a shape from an unknown op stays unknown rather than guessed", () => {
     const b = new GraphBuilder({ name: "unknown-shape", opset: 17 });
     const x = b.input("x", "float32", ["N", 8]);

@@ -3,39 +3,13 @@
 // value, so PyTorch's Shape → Gather → Concat → Reshape chains resolve.
 import { attrInt, attrInts } from "../attributes.js";
 import type { Dim } from "../types.js";
-import { broadcast, normalizeAxis, product, show } from "./dims.js";
+import { broadcast, divide, multiply, normalizeAxis, product, show } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
+import { transposeValue } from "./values.js";
 
-interface Factors {
-  known: number;
-  symbols: string[];
-  unknown: boolean;
-}
-
-function factors(dims: readonly Dim[]): Factors {
-  const f: Factors = { known: 1, symbols: [], unknown: false };
-  for (const d of dims) {
-    if (typeof d === "number") f.known *= d;
-    else if (d === null) f.unknown = true;
-    else f.symbols.push(d);
-  }
-  return f;
-}
-
-/** The size a -1 in a Reshape target stands for, cancelling symbols both sides share. */
+/** The size a -1 in a Reshape target stands for: the input's element count over the rest's, symbols cancelling. */
 function inferredDim(input: readonly Dim[], rest: readonly Dim[]): Dim {
-  const a = factors(input);
-  const b = factors(rest);
-  if (a.unknown || b.unknown || b.known === 0) return null;
-  const remaining = [...a.symbols];
-  for (const s of b.symbols) {
-    const i = remaining.indexOf(s);
-    if (i < 0) return null;
-    remaining.splice(i, 1);
-  }
-  const ratio = a.known / b.known;
-  if (remaining.length === 0) return Number.isInteger(ratio) ? ratio : null;
-  return remaining.length === 1 && ratio === 1 ? remaining[0] : null;
+  return divide(product(input), product(rest));
 }
 
 function reshape(ctx: InferContext): ValueFacts {
@@ -82,7 +56,9 @@ function transpose(ctx: InferContext): ValueFacts {
     ctx.problem(`perm [${perm.join(", ")}] is not a permutation of the ${x.length} axes of ${show(x)}`);
     return { dtype };
   }
-  return { dtype, shape: perm.map((p) => x[p]) };
+  const v = ctx.value(0);
+  const value = v && x.every((d) => typeof d === "number") ? transposeValue(v, x as number[], perm) : undefined;
+  return { dtype, shape: perm.map((p) => x[p]), value };
 }
 
 function squeeze(axesFrom: "attribute" | "input") {
@@ -155,7 +131,7 @@ function tile(ctx: InferContext): ValueFacts {
     ctx.problem(`repeats has ${repeats.length} entries for an input of rank ${x.length}`);
     return { dtype };
   }
-  return { dtype, shape: x.map((d, i) => (typeof d === "number" ? d * repeats[i] : repeats[i] === 1 ? d : null)) };
+  return { dtype, shape: x.map((d, i) => multiply(d, repeats[i])) };
 }
 
 export const reshapeRules: readonly ShapeRule[] = [

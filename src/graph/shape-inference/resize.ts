@@ -20,7 +20,8 @@ function resize(scalesInput: number, sizesInput: number | undefined) {
     const targetAxes = axes.length > 0 ? axes : x.map((_, i) => i);
     const out: Dim[] = [...x];
     if (given(sizesInput)) {
-      const sizes = ctx.numbers(sizesInput);
+      // Sizes may be partly symbolic or unknown (built from Shape): keep each element as it is.
+      const sizes = ctx.value(sizesInput);
       if (sizes === undefined) return [{ dtype, shape: x.map((d, i) => (targetAxes.includes(i) ? null : d)) }];
       const policy = ctx.node.attributes.keep_aspect_ratio_policy;
       if (policy?.type === "string" && policy.value !== "stretch") {

@@ -1,12 +1,7 @@
 // DepthToSpace and SpaceToDepth: channels traded for spatial size by blocksize².
 import { attrInt } from "../attributes.js";
-import { scale } from "./dims.js";
-import type { Dim } from "../types.js";
+import { divide, scale } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
-
-function divide(d: Dim, k: number): Dim {
-  return typeof d === "number" ? d / k : k === 1 ? d : null;
-}
 
 function rearrange(toSpace: boolean) {
   return (ctx: InferContext): ValueFacts[] => {

@@ -83,7 +83,6 @@ describe("layout pass", () => {
     const kernels = profile.kernels.map((k) => k.name);
     // x → NHWC, and the pooled (1,1,1,C) back to ONNX layout for Flatten.
     expect(kernels.filter((k) => k === "Transpose")).toHaveLength(2);
-    expect(kernels).not.toContain("BatchMatMul"); // Gemm runs as one fused, untransposed matmul
     expect(compiled.variables.get("w1")!.shape).toEqual([3, 3, 4, 4]);
     expect(compiled.variables.get("fc")!.shape).toEqual([4, 3]);
     feed.dispose();
@@ -138,9 +137,14 @@ describe("errors before anything runs", () => {
   it("names every missing required and unknown attribute with its node", async () => {
     const b = new GraphBuilder({ name: "attrs", opset: 13 });
     const x = b.input("x", "float32", [1, 1, 4, 4]);
-    const p = b.node("MaxPool", [x], {}, { name: "pool" })[0]!;
-    b.output(b.node("Relu", [p], { weird: 1 }, { name: "act" })[0]!);
-    const graph = { ...b.build() };
+    const p = b.node("MaxPool", [x], { kernel_shape: [2, 2] }, { name: "pool" })[0]!;
+    b.output(b.node("Relu", [p], {}, { name: "act" })[0]!);
+    const built = b.build();
+    // Break the built graph (the builder's shape inference would refuse it).
+    const nodes = built.nodes.map((n) =>
+      n.name === "pool" ? { ...n, attributes: {} } : n.name === "act" ? { ...n, attributes: { weird: { type: "int" as const, value: 1 } } } : n,
+    );
+    const graph: Graph = { ...built, nodes };
     const err = await compile(graph).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphError);
     expect((err as Error).message).toMatch(/node "pool" \(MaxPool\): required attribute "kernel_shape"/);
@@ -182,7 +186,8 @@ describe.each(["cpu", "wasm"] as const)("gradients on %s", (backend) => {
         const v = compiled.variables.get(name)!;
         const analytic = g.dataSync();
         const original = v.dataSync().slice();
-        const eps = Number(process.env.FD_EPS ?? 1e-2);
+        // Small steps: BatchNorm with batch statistics puts some pre-Relu values near the kink.
+        const eps = 1e-3;
         for (const i of [0, Math.floor(original.length / 2), original.length - 1]) {
           const at = (delta: number) => {
             const p = original.slice();
@@ -190,9 +195,10 @@ describe.each(["cpu", "wasm"] as const)("gradients on %s", (backend) => {
             v.assign(tf.tensor(p, v.shape));
             return tf.tidy(() => lossOf(compiled, x, k, training).dataSync()[0]!);
           };
-          const numeric = (at(eps) - at(-eps)) / (2 * eps);
+          const [plus, minus] = [at(eps), at(-eps)];
+          const numeric = (plus - minus) / (2 * eps);
           v.assign(tf.tensor(original, v.shape));
-          expect(Math.abs(numeric - analytic[i]!), `${name}[${i}]: numeric ${numeric}, analytic ${analytic[i]}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(numeric));
+          expect(Math.abs(numeric - analytic[i]!), `${name}[${i}]: numeric ${numeric} (${plus} - ${minus}), analytic ${analytic[i]}`).toBeLessThan(2e-3 + 2e-2 * Math.abs(numeric));
         }
         checked.push(name);
       }

@@ -74,12 +74,15 @@ export const hardSwish: OpEntry = {
 };
 
 function clipBounds(x: tf.Tensor, min: number | tf.Tensor | undefined, max: number | tf.Tensor | undefined): tf.Tensor {
-  if (typeof min !== "object" && typeof max !== "object") {
+  if (min === undefined && max === undefined) return tf.clone(x);
+  if (typeof min !== "object" && typeof max !== "object" && x.dtype === "float32") {
     return tf.clipByValue(x, min ?? -Infinity, max ?? Infinity);
   }
+  // Integer inputs (and tensor bounds) clamp with maximum/minimum in x's dtype.
+  const bound = (v: number | tf.Tensor) => (typeof v === "number" ? tf.scalar(v, x.dtype) : v);
   let y = x;
-  if (min !== undefined) y = tf.maximum(y, min);
-  if (max !== undefined) y = tf.minimum(y, max);
+  if (min !== undefined) y = tf.maximum(y, bound(min));
+  if (max !== undefined) y = tf.minimum(y, bound(max));
   return y;
 }
 
@@ -88,8 +91,8 @@ export const clip6: OpEntry = {
   opType: "Clip",
   since: 6,
   layout: elementwise,
-  attributes: { min: { type: "float", default: -3.4028234663852886e38 }, max: { type: "float", default: 3.4028234663852886e38 } },
-  run: ([x], a) => [clipBounds(x!, a.min as number, a.max as number)],
+  attributes: { min: { type: "float" }, max: { type: "float" } },
+  run: ([x], a) => [clipBounds(x!, a.min as number | undefined, a.max as number | undefined)],
 };
 
 /** Clip from opset 11: bounds are optional scalar inputs, usually constants. */

@@ -117,7 +117,9 @@ function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number]
       target = inHW[i]! * strides[i]!;
     }
     if (target !== undefined) {
-      const total = Math.max(0, full - target);
+      // An output_shape beyond the full output extends the tail (a negative tail pad).
+      if (target > full) return [0, full - target];
+      const total = full - target;
       const half = Math.floor(total / 2);
       // As the ONNX spec and onnxruntime: SAME_UPPER puts the odd cell at the tail.
       return autoPad === "SAME_UPPER" ? [half, total - half] : [total - half, half];
@@ -129,20 +131,28 @@ function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number]
   }) as [number, number][];
 }
 
+/** tfjs's conv2dTranspose has no dilations: spread the taps with zeros instead (differentiable). */
+function dilateFilter(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
+  if (dh === 1 && dw === 1) return w;
+  const [kh, kw, o, i] = w.shape;
+  const spread = tf.pad(tf.reshape(w, [kh, 1, kw, 1, o, i]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+  const full = tf.reshape(spread, [kh * dh, kw * dw, o, i]);
+  return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, o, i]) as tf.Tensor4D;
+}
+
 function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
   const spatialRank = x!.rank - 2;
   const { x4, squeeze } = as2d(x!, ctx);
-  const filter = w as tf.Tensor4D;
   const group = attrs.group as number;
   const widen = (v: number[] | undefined, fill: number): [number, number] => {
     const a = v ?? Array<number>(spatialRank).fill(fill);
     return spatialRank === 1 ? [fill === 0 ? 0 : 1, a[0]!] : [a[0]!, a[1]!];
   };
   const dilations = widen(attrs.dilations as number[] | undefined, 1);
-  if (dilations[0] !== 1 || dilations[1] !== 1) throw unsupportedFeature(ctx, "ConvTranspose with dilations > 1");
   const strides = widen(attrs.strides as number[] | undefined, 1);
   const outPad = widen(attrs.output_padding as number[] | undefined, 0);
   const [n, h, wd, cin] = x4.shape;
+  const filter = dilateFilter(w as tf.Tensor4D, dilations);
   const kernel: [number, number] = [filter.shape[0], filter.shape[1]];
   const coutPerGroup = filter.shape[2];
   if (filter.shape[3] !== cin || cin % group !== 0) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${filter.shape[3]} in ${group} group(s)`);
@@ -153,6 +163,11 @@ function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: 
   // output_padding extends the tail with positions no input reaches (bias only).
   if (outPad[0] || outPad[1]) y = tf.pad(y, [[0, 0], [0, outPad[0]], [0, outPad[1]], [0, 0]]);
   const [ph, pw] = transposePads(attrs, spatialRank, [h, wd], kernel, strides, outPad, ctx);
+  if (ph![1] < 0 || pw![1] < 0) {
+    y = tf.pad(y, [[0, 0], [0, Math.max(0, -ph![1])], [0, Math.max(0, -pw![1])], [0, 0]]);
+    ph![1] = Math.max(0, ph![1]);
+    pw![1] = Math.max(0, pw![1]);
+  }
   const size = [n, y.shape[1] - ph![0] - ph![1], y.shape[2] - pw![0] - pw![1], y.shape[3]];
   if (size[1]! <= 0 || size[2]! <= 0) throw shapeError(ctx, `pads leave an empty output (${size.join("×")})`);
   y = tf.slice(y, [0, ph![0], pw![0], 0], size);

@@ -1,5 +1,6 @@
 // Indexing ops: Gather (differentiable through tf.gather), GatherElements and
-// ScatterElements (through per-element coordinates and gatherND/scatter kernels).
+// ScatterElements (through per-element coordinates and gatherND/scatter
+// kernels), GatherND and ScatterND.
 import { tf } from "../tf.js";
 import { normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
 import type { OpContext, OpEntry } from "./types.js";
@@ -96,4 +97,71 @@ const scatterElementsOp: OpEntry = {
   run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis as number, attrs.reduction as string, ctx),
 };
 
-export const GATHER_OPS: readonly OpEntry[] = [gather, gatherElements, scatter, scatterElementsOp];
+/** Index tuples in the last axis of `indices` address `dims`; negative entries count from the end. */
+function wrapNegativeTuples(indices: tf.Tensor, dims: readonly number[]): tf.Tensor {
+  return tf.tidy(() => {
+    const idx = tf.cast(indices, "int32");
+    const sizes = tf.tensor1d(dims.slice(0, idx.shape[idx.rank - 1]), "int32");
+    return tf.where(tf.less(idx, 0), tf.add(idx, sizes), idx);
+  });
+}
+
+const gatherND: OpEntry = {
+  opType: "GatherND",
+  since: 11,
+  attributes: { batch_dims: { type: "int", default: 0 } },
+  run(inputs, attrs, ctx) {
+    const x = required(inputs, 0, ctx, "data");
+    const indices = required(inputs, 1, ctx, "indices");
+    const batchDims = attrs.batch_dims as number;
+    const depth = indices.shape[indices.rank - 1] as number;
+    if (indices.rank < 1 || batchDims + depth > x.rank || batchDims >= indices.rank) {
+      throw shapeError(ctx, `indices [${indices.shape.join(", ")}] with batch_dims ${batchDims} do not address data [${x.shape.join(", ")}]`);
+    }
+    return [
+      tf.tidy(() => {
+        let coords = wrapNegativeTuples(indices, x.shape.slice(batchDims));
+        // Batch dims: each index tuple also gets its own batch position in front.
+        if (batchDims > 0) {
+          const lead = indices.shape.slice(0, -1);
+          const positions = Array.from({ length: batchDims }, (_, d) => {
+            const along = lead.map((n, j) => (j === d ? n : 1));
+            return tf.broadcastTo(tf.reshape(tf.range(0, lead[d] as number, 1, "int32"), [...along, 1]), [...lead, 1]);
+          });
+          coords = tf.concat([...positions, coords], -1);
+        }
+        return tf.gatherND(x, coords);
+      }),
+    ];
+  },
+};
+
+function scatterND(inputs: readonly (tf.Tensor | undefined)[], reduction: string, ctx: OpContext): tf.Tensor[] {
+  const x = required(inputs, 0, ctx, "data");
+  const indices = required(inputs, 1, ctx, "indices");
+  const updates = required(inputs, 2, ctx, "updates");
+  if (indices.size === 0) return [tf.clone(x)];
+  return [
+    tf.tidy(() => {
+      const coords = wrapNegativeTuples(indices, x.shape);
+      if (reduction === "none") return tf.tensorScatterUpdate(x, coords, updates);
+      if (reduction === "add") return tf.add(x, tf.scatterND(coords, updates, x.shape));
+      throw unsupportedFeature(ctx, `reduction "${reduction}"`);
+    }),
+  ];
+}
+
+const scatterND11: OpEntry = {
+  opType: "ScatterND",
+  since: 11,
+  run: (inputs, _attrs, ctx) => scatterND(inputs, "none", ctx),
+};
+
+const scatterND16: OpEntry = {
+  opType: "ScatterND",
+  since: 16,
+  attributes: { reduction: { type: "string", default: "none" } },
+  run: (inputs, attrs, ctx) => scatterND(inputs, attrs.reduction as string, ctx),
+};
+
+export const GATHER_OPS: readonly OpEntry[] = [gather, gatherElements, scatter, scatterElementsOp, gatherND, scatterND11, scatterND16];

@@ -4,6 +4,8 @@ import type { OpEntry } from "./types.js";
 import { ACTIVATION_OPS } from "./activation.js";
 import { CAST_OPS } from "./cast.js";
 import { CONV_OPS } from "./conv.js";
+import { CUMSUM_OPS } from "./cumsum.js";
+import { DEPTH_TO_SPACE_OPS } from "./depth-to-space.js";
 import { DROPOUT_OPS } from "./dropout.js";
 import { ELEMENTWISE_OPS } from "./elementwise.js";
 import { GATHER_OPS } from "./gather.js";
@@ -11,21 +13,26 @@ import { GELU_OPS } from "./gelu.js";
 import { LOGIC_OPS } from "./logic.js";
 import { MATMUL_OPS } from "./matmul.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
+import { ONE_HOT_OPS } from "./one-hot.js";
 import { PAD_OPS } from "./pad.js";
 import { POOL_OPS } from "./pool.js";
 import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCE_OPS } from "./reduce.js";
 import { RESIZE_OPS } from "./resize.js";
+import { SELECT_OPS } from "./select.js";
 import { SHAPE_OPS } from "./shape.js";
 import { SLICE_OPS } from "./slice.js";
 import { SOFTMAX_OPS } from "./softmax.js";
 import { SPLIT_OPS } from "./split.js";
 import { TRANSPOSE_OPS } from "./transpose.js";
+import { TRILU_OPS } from "./trilu.js";
 
 export const ALL_OPS: readonly OpEntry[] = [
   ...ACTIVATION_OPS,
   ...CAST_OPS,
   ...CONV_OPS,
+  ...CUMSUM_OPS,
+  ...DEPTH_TO_SPACE_OPS,
   ...DROPOUT_OPS,
   ...ELEMENTWISE_OPS,
   ...GATHER_OPS,
@@ -33,14 +40,17 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...LOGIC_OPS,
   ...MATMUL_OPS,
   ...NORMALIZATION_OPS,
+  ...ONE_HOT_OPS,
   ...PAD_OPS,
   ...POOL_OPS,
   ...RECURRENT_OPS,
   ...REDUCE_OPS,
   ...RESIZE_OPS,
+  ...SELECT_OPS,
   ...SHAPE_OPS,
   ...SLICE_OPS,
   ...SOFTMAX_OPS,
   ...SPLIT_OPS,
   ...TRANSPOSE_OPS,
+  ...TRILU_OPS,
 ];

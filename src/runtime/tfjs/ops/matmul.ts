@@ -25,7 +25,8 @@ export const gemm: OpEntry = {
     const alpha = attrs.alpha as number;
     const beta = attrs.beta as number;
     // b arrives as (K, N) whatever transB said (see inputLayouts).
-    if (c !== undefined && alpha === 1 && beta === 1 && c.rank <= 1) {
+    // tfjs's fused bias must be a full (N,) row; scalars and (1,) Cs broadcast through add.
+    if (c !== undefined && alpha === 1 && beta === 1 && c.rank === 1 && c.shape[0] === b!.shape[1]) {
       return [tf.fused.matMul({ a: left as tf.Tensor2D, b: b as tf.Tensor2D, bias: c })];
     }
     let y = tf.matMul(left as tf.Tensor2D, b as tf.Tensor2D);

@@ -69,10 +69,13 @@ function runMaxPool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ct
   if (ctx.node.outputs[1]) throw unsupportedFeature(ctx, "MaxPool's Indices output");
   if (attrs.storage_order === 1) throw unsupportedFeature(ctx, "storage_order=1");
   const x = inputs[0]!;
-  const { x4, squeeze } = as2d(x, ctx);
+  // tfjs pools float32 only; integer inputs (uint8/int8 models) round-trip exactly.
+  const xf = x.dtype === "float32" ? x : tf.cast(x, "float32");
+  const { x4, squeeze } = as2d(xf, ctx);
   const plan = planPool(x4, attrs, x.rank - 2, ctx);
   const padded = plan.pads.some(([a, b]) => a || b) ? tf.pad(x4, plan.pads, -Infinity) : x4;
-  return [squeeze(pool(padded, plan, "max", ctx))];
+  const y = squeeze(pool(padded, plan, "max", ctx));
+  return [x.dtype === "float32" ? y : tf.cast(y, x.dtype)];
 }
 
 function runAveragePool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {

@@ -1,4 +1,4 @@
-// Ops that only move or describe shapes: Shape, Reshape, Flatten, Squeeze,
+// Ops that only move or describe shapes: Shape, Size, Reshape, Flatten, Squeeze,
 // Unsqueeze, Expand, Tile, ConstantOfShape, Constant, Range, Identity.
 // Shape-valued inputs are read through intsOf (compile-time constant first).
 import { tf } from "../tf.js";
@@ -229,6 +229,12 @@ const range: OpEntry = {
   },
 };
 
+const size: OpEntry = {
+  opType: "Size",
+  since: 1,
+  run: (inputs, _attrs, ctx) => [tf.scalar(required(inputs, 0, ctx, "data").size, "int32")],
+};
+
 const identity: OpEntry = {
   opType: "Identity",
   since: 1,
@@ -238,6 +244,7 @@ const identity: OpEntry = {
 
 export const SHAPE_OPS: readonly OpEntry[] = [
   shapeOp,
+  size,
   reshape,
   flatten,
   squeeze1,

@@ -1,0 +1,70 @@
+// The `train` and `finetune` steps: Model → Model through trainGraph. Options
+// are checked when the step is made (a recipe fails before anything trains);
+// data may be a Dataset or a reference, and the recipe form names it by
+// reference so `compactor apply` can replay it.
+import type { Metrics, RecipeStep, Step, StepResult } from "../step.js";
+import type { Model } from "../model.js";
+import { OptionError } from "../errors.js";
+import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
+import { trainGraph, finetuneGraph } from "./train_graph.js";
+import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";
+
+export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss"> {
+  readonly data: DataInput;
+  /** Evaluated after each epoch (test loss and accuracy in the curves and metrics). */
+  readonly validation?: DataInput;
+}
+
+/** Options that observe a run without changing its result: never part of a recipe. */
+const OBSERVERS = ["onBatch", "onEpoch", "display"] as const;
+
+/** Checks every option now (all problems in one error); `loss` belongs to distill, not to a step. */
+export function checkTrainStepOptions(name: string, options: TrainStepOptions, defaults: TrainDefaults): void {
+  if (options === null || typeof options !== "object") {
+    throw new OptionError(`${name}() takes an options object such as { data: "mnist:train", epochs: 5 }, got ${JSON.stringify(options)}`);
+  }
+  if ("loss" in options) {
+    throw new OptionError(`${name}(): "loss" is not a step option (a recipe cannot hold a function); use distill({ teacher, … }) or trainGraph() for custom losses`);
+  }
+  resolveOptions(options as unknown as TrainOptions, defaults);
+}
+
+/** The recipe form: JSON-able options, data as references, observers left out. */
+export function trainStepJson(name: string, options: TrainStepOptions): RecipeStep {
+  const json: Record<string, unknown> = { step: name };
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || (OBSERVERS as readonly string[]).includes(key)) continue;
+    if (key === "data" || key === "validation") json[key] = dataReference(value as DataInput, key);
+    else json[key] = value;
+  }
+  return json as RecipeStep;
+}
+
+function trainingStep(name: "train" | "finetune", options: TrainStepOptions, defaults: TrainDefaults, run: typeof trainGraph): Step {
+  checkTrainStepOptions(name, options, defaults);
+  return {
+    step: name,
+    toJSON: () => trainStepJson(name, options),
+    async run(model: Model): Promise<StepResult> {
+      const data = await datasetFor(options.data, model.graph);
+      const validation = options.validation === undefined ? undefined : await datasetFor(options.validation, model.graph);
+      const { validation: _reference, ...rest } = options;
+      const result = await run(model.graph, {
+        ...rest,
+        data: trainDataOf(data),
+        ...(validation ? { validation: trainDataOf(validation) } : {}),
+      });
+      return { graph: result.graph, metrics: { ...result.metrics } as Metrics };
+    },
+  };
+}
+
+/** Trains every float weight (minus `freeze`) with TRAIN_DEFAULTS: Adam, lr 1e-3, batch 128, 10 epochs. */
+export function train(options: TrainStepOptions): Step {
+  return trainingStep("train", options, TRAIN_DEFAULTS, trainGraph);
+}
+
+/** Training from trained weights with gentler defaults (FINETUNE_DEFAULTS: lr 1e-4, 3 epochs). */
+export function finetune(options: TrainStepOptions): Step {
+  return trainingStep("finetune", options, FINETUNE_DEFAULTS, finetuneGraph);
+}
