@@ -6,8 +6,10 @@
 //
 //   npm run build
 //   /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2 (optional, gitignored)
-//   node bench/inference.mjs [--runs 20] [--warmup 3] [--batches 1,8] [--models a,b] [--write] [--profile]
+//   node bench/inference.mjs [--runs 40] [--budget-s 10] [--warmup 3] [--ort-threads N] [--batches 1,8] [--models a,b] [--write] [--profile]
 //
+// --runs is the most timed runs per model and batch; slow ones get fewer (≥ 5) so each
+// takes about --budget-s seconds.
 // --write replaces the inference section of BENCHMARKS.md with the new table.
 // --profile also prints, per model, the tfjs kernels that cost the most time.
 import { execFileSync } from "node:child_process";
@@ -33,16 +35,20 @@ const { tf } = await import(dist("runtime/tfjs/tf.js"));
 
 const { values } = parseArgs({
   options: {
-    runs: { type: "string", default: "20" },
+    runs: { type: "string", default: "40" },
+    "budget-s": { type: "string", default: "10" },
     warmup: { type: "string", default: "3" },
     batches: { type: "string", default: "1,8" },
     models: { type: "string" },
     "tfjs-backend": { type: "string", default: "wasm" },
+    "ort-threads": { type: "string" },
     write: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
   },
 });
-const runs = Number(values.runs);
+/** Most timed runs per model and batch; fewer for slow models, so each fits in --budget-s seconds (at least 5). */
+const maxRuns = Number(values.runs);
+const budgetMs = Number(values["budget-s"]) * 1000;
 const warmup = Number(values.warmup);
 const batches = values.batches.split(",").map(Number);
 
@@ -99,16 +105,21 @@ console.error(`${m.cpu}, nproc ${m.nproc}, node ${m.node}, tfjs ${m.tfjs} (${val
 for (const file of modelFiles()) {
   const name = basename(file, ".onnx");
   const graph = await readOnnx(file);
-  const ort = await openRunner("ort", graph);
+  const ortThreads = values["ort-threads"] === undefined ? undefined : Number(values["ort-threads"]);
+  const ort = await openRunner("ort", graph, ortThreads === undefined ? {} : { ortThreads });
   const tfjs = await openRunner("tfjs", graph, { tfjsBackend: values["tfjs-backend"] });
   for (const batch of batches) {
     const feeds = randomInputs(graph, { seed: 0, batch });
+    const start = performance.now();
+    await ort.run(feeds);
+    await tfjs.run(feeds);
+    const runs = Math.max(5, Math.min(maxRuns, Math.floor(budgetMs / (performance.now() - start))));
     const { ort: ortLatency, tfjs: tfjsLatency } = await measureInterleaved(
       { ort: () => ort.run(feeds), tfjs: () => tfjs.run(feeds) },
       { runs, warmup },
     );
     const ratio = tfjsLatency.medianMs / ortLatency.medianMs;
-    rows.push({ name, batch, ort: ortLatency.medianMs, tfjs: tfjsLatency.medianMs, ratio });
+    rows.push({ name, batch, runs, ort: ortLatency.medianMs, tfjs: tfjsLatency.medianMs, ratio });
     console.error(`${name} b${batch}: ort ${ortLatency.medianMs} ms, tfjs ${tfjsLatency.medianMs} ms, ratio ${ratio.toFixed(2)}`);
     if (values.profile) {
       const p = await profileKernels(graph, feeds);
@@ -122,15 +133,15 @@ for (const file of modelFiles()) {
 
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const table = [
-  "| model | batch | onnxruntime ms | tfjs ms | tfjs / ort |",
-  "|---|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.name} | ${r.batch} | ${fmt(r.ort)} | ${fmt(r.tfjs)} | ${r.ratio.toFixed(2)}× |`),
+  "| model | batch | runs | onnxruntime ms | tfjs ms | tfjs / ort |",
+  "|---|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.name} | ${r.batch} | ${r.runs} | ${fmt(r.ort)} | ${fmt(r.tfjs)} | ${r.ratio.toFixed(2)}× |`),
 ].join("\n");
 const section = [
   "<!-- inference:start (written by bench/inference.mjs --write) -->",
   `Machine: ${m.cpu}, \`nproc\` = ${m.nproc}. Date: ${m.date}. Node ${m.node}, @tensorflow/tfjs-core ${m.tfjs} ` +
-    `(backend \`${values["tfjs-backend"]}\`), onnxruntime-node ${m.ort} (default threads). ` +
-    `Median of ${runs} runs after ${warmup} warm-up runs, random inputs, both runtimes in one process, their calls alternating.`,
+    `(backend \`${values["tfjs-backend"]}\`), onnxruntime-node ${m.ort} (${values["ort-threads"] ? `${values["ort-threads"]} intra-op thread(s)` : "default threads: one per core"}). ` +
+    `Medians of up to ${maxRuns} runs (fewer for slow models: about ${values["budget-s"]} s each) after ${warmup} warm-up runs, random inputs, both runtimes in one process, their calls alternating.`,
   "",
   table,
   "<!-- inference:end -->",

@@ -11,6 +11,7 @@ import { tf } from "../src/runtime/tfjs/tf.js";
 import { initBackend, type BackendChoice } from "../src/runtime/tfjs/backends.js";
 import { compile } from "../src/runtime/tfjs/compile.js";
 import { registerTrainingKernels } from "../src/runtime/tfjs/grads/index.js";
+import { restoreWasmMatMul } from "../src/runtime/tfjs/grads/wasm_mat_mul.js";
 import { mlp, lenet5 } from "../src/models/zoo.js";
 import { trainCompiled } from "../src/train/loop.js";
 import { resolveOptions } from "../src/train/options.js";
@@ -51,8 +52,9 @@ class Synthetic implements TrainData {
 
 async function main(): Promise<void> {
   const info = await initBackend(backendChoice);
-  if (!flag("plain-matmul")) registerTrainingKernels(info.tfjsName);
-  else registerTrainingKernelsExceptMatMul(info.tfjsName);
+  // initBackend registers our training kernels; the "before" case takes the matmul wrapper out again.
+  registerTrainingKernels(info.tfjsName);
+  if (flag("plain-matmul")) restoreWasmMatMul();
   const graph: Graph = model === "lenet5" ? lenet5() : mlp([784, 1200, 1200, 10]);
   const sample = model === "lenet5" ? [1, 28, 28] : [784];
   const compiled = await compile(graph, { training: true });
@@ -112,18 +114,6 @@ async function profileStep(compiled: Awaited<ReturnType<typeof compile>>, graph:
   for (const k of info.kernels) totals[k.name] = (totals[k.name] ?? 0) + (typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0);
   tf.dispose(info.result as tf.Tensor[]);
   return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v * 10) / 10]));
-}
-
-/** The "before" case: wasm's missing conv kernels are still needed to train LeNet at all. */
-function registerTrainingKernelsExceptMatMul(backend: string): void {
-  const before = tf.getKernel("BatchMatMul", backend);
-  const beforeFused = tf.getKernel("_FusedMatMul", backend);
-  registerTrainingKernels(backend);
-  for (const k of [before, beforeFused]) {
-    if (!k) continue;
-    tf.unregisterKernel(k.kernelName, backend);
-    tf.registerKernel(k);
-  }
 }
 
 await main();

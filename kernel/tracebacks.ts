@@ -46,7 +46,9 @@ export function runtimeFailure(error: unknown, cellName: string, js: string, sou
   const frames = (error.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
   const traceback = [`${ename}: ${error.message}`];
   for (const frame of frames) {
-    if (frame.includes(`${cellName}:`)) {
+    if (frame.includes(`${cellName}:0:`)) {
+      continue; // the wrapper that calls the cell: not a line the user wrote
+    } else if (frame.includes(`${cellName}:`)) {
       traceback.push(frame.replace(new RegExp(`${escapeRegExp(cellName)}:(\\d+):(\\d+)`), (_m, line: string) => `${cellName}, line ${mapper.cellLine(Number(line))}`));
     } else if (/node:vm|node:internal|dist\/kernel\/|kernel\/cells\./.test(frame)) {
       // Frames of the kernel and of node's vm say nothing about the user's code.

@@ -5,7 +5,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FormatError } from "../errors.js";
@@ -14,7 +15,7 @@ import type { Tensor } from "../graph/types.js";
 import { decodeNpy, encodeNpy, readNpy } from "./npy.js";
 import { decodeNpz, encodeNpz, readNpz, writeNpz } from "./npz.js";
 
-const FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "npz");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "fixtures", "npz");
 
 interface Expected {
   dtype: string;

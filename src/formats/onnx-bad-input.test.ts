@@ -127,6 +127,37 @@ describe("malformed ONNX bytes", () => {
     expectFormatError(() => decodeModel(bytes, { file: FILE }), FILE, "cycle");
   });
 
+  it("things Graph cannot hold: called local functions, sparse initializers, function attribute references", () => {
+    const v = (name: string) => ({ name, type: { tensor_type: { elem_type: 1 } } });
+    const model = (graph: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      onnxTypes()
+        .model.encode({ ir_version: 8, opset_import: [{ domain: "", version: 13 }, { domain: "local", version: 1 }], graph, ...extra })
+        .finish();
+    const calls = model(
+      { node: [{ op_type: "MyRelu", domain: "local", name: "f", input: ["x"], output: ["y"] }], input: [v("x")], output: [v("y")] },
+      { functions: [{ name: "MyRelu", domain: "local", input: ["a"], output: ["b"], node: [{ op_type: "Relu", input: ["a"], output: ["b"] }] }] },
+    );
+    expectFormatError(() => decodeModel(calls, { file: FILE }), FILE, 'nodes "f" (local.MyRelu) call model-local functions');
+    const unused = model(
+      { node: [{ op_type: "Relu", name: "r", input: ["x"], output: ["y"] }], input: [v("x")], output: [v("y")] },
+      { functions: [{ name: "MyRelu", domain: "local", input: ["a"], output: ["b"] }] },
+    );
+    expect(decodeModel(unused).nodes.map((n) => n.opType)).toEqual(["Relu"]);
+    const sparse = model({
+      node: [{ op_type: "Relu", name: "r", input: ["x"], output: ["y"] }],
+      sparse_initializer: [{ values: { name: "s", dims: [1], data_type: 1, float_data: [1] }, indices: { dims: [1], data_type: 7, int64_data: [0] }, dims: [4] }],
+      input: [v("x")],
+      output: [v("y")],
+    });
+    expectFormatError(() => decodeModel(sparse, { file: FILE }), FILE, "sparse initializer");
+    const ref = model({
+      node: [{ op_type: "LeakyRelu", name: "l", input: ["x"], output: ["y"], attribute: [{ name: "alpha", type: 1, ref_attr_name: "a" }] }],
+      input: [v("x")],
+      output: [v("y")],
+    });
+    expectFormatError(() => decodeModel(ref, { file: FILE }), FILE, 'node "l" (LeakyRelu), attribute "alpha"', "ref_attr_name");
+  });
+
   it("a missing model file", async () => {
     await expect(readOnnx("/nonexistent/model.onnx")).rejects.toThrow(/nonexistent\/model.onnx: cannot read the model file \(ENOENT\)/);
   });
@@ -217,6 +248,8 @@ describe("external data", () => {
     await expect(readOnnx(await writeModel("past.onnx", { location: "weights.bin", offset: "8" }))).rejects.toThrow(/past.onnx: .*runs past the end/);
     await expect(readOnnx(await writeModel("len.onnx", { location: "weights.bin", length: "4" }))).rejects.toThrow(/len.onnx: .*length 4 does not match the 8 bytes/);
     await expect(readOnnx(await writeModel("key.onnx", { location: "weights.bin", evil: "1" }))).rejects.toThrow(/unknown external data key "evil"/);
+    await expect(readOnnx(await writeModel("dir.onnx", { location: "sub" }))).rejects.toThrow(/dir.onnx: .*"sub" is not a regular file/);
+    await expect(readOnnx(await writeModel("dot.onnx", { location: "." }))).rejects.toThrow(/dot.onnx: .*is the model's folder, not a file/);
   });
 
   it("refuses external data when decoding bare bytes without a folder", () => {

@@ -55,7 +55,8 @@ function resolveInside(dir: string, location: string, ctx: ExternalDataContext):
     fail(`external data file "${location}" not found next to the model (looked in ${dir})`, ctx);
   }
   const rel = relative(realDir, realFile);
-  if (rel === "" || rel.startsWith(".." + sep) || rel === ".." || isAbsolute(rel)) {
+  if (rel === "") fail(`external data location "${location}" is the model's folder, not a file`, ctx);
+  if (rel.startsWith(".." + sep) || rel === ".." || isAbsolute(rel)) {
     fail(`external data file "${location}" resolves to ${realFile}, outside the model's folder ${realDir}; refused`, ctx);
   }
   return realFile;
@@ -97,7 +98,9 @@ export function readExternalData(
   const path = resolveInside(ctx.externalDataDir, location, ctx);
   const fd = openSync(path, "r");
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) fail(`external data location "${location}" is not a regular file`, ctx);
+    const size = stat.size;
     if (offset + length > size) {
       fail(`external data range [${offset}, ${offset + length}) runs past the end of "${location}" (${size} bytes)`, ctx);
     }

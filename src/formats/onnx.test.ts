@@ -3,7 +3,8 @@
 // decodes to the same Graph, and onnxruntime computes the same outputs from
 // the original and the re-encoded bytes.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import type { Graph, Tensor } from "../graph/types.js";
@@ -162,7 +163,7 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
   });
 });
 
-const FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "models");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "fixtures", "models");
 const fixtureModels = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => f.endsWith(".onnx")).sort() : [];
 
 describe.runIf(fixtureModels.length > 0)("models exported by PyTorch (test/fixtures/models)", () => {

@@ -162,6 +162,17 @@ export class GraphBuilder {
 
   /** The finished graph: validated, topologically sorted, with inferred shapes. */
   build(): Graph {
+    const raw = this.buildUnchecked();
+    const sorted = topologicalSort(raw);
+    validateGraph(sorted);
+    return inferShapes(sorted);
+  }
+
+  /**
+   * The graph exactly as written: no sorting, validation or shape inference.
+   * Only for tests of error paths that need a broken graph.
+   */
+  buildUnchecked(): Graph {
     const nodes: Node[] = this.nodes.map((n) => Object.freeze({ ...n, inputs: Object.freeze([...n.inputs]), outputs: Object.freeze([...n.outputs]), attributes: Object.freeze({ ...n.attributes }) }));
     const raw: Graph = {
       name: this.name,
@@ -174,8 +185,6 @@ export class GraphBuilder {
       opsets: { ...this.opsets },
       meta: DEFAULT_META,
     };
-    const sorted = topologicalSort(raw);
-    validateGraph(sorted);
-    return inferShapes(sorted);
+    return raw;
   }
 }

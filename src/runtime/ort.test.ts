@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ShapeError, GraphError } from "../errors.js";
 import { readOnnx } from "../formats/onnx.js";
 import { allocate, makeTensor } from "../graph/tensor.js";
-import type { Graph, Tensor } from "../graph/types.js";
+import { DEFAULT_META, type Graph, type Tensor } from "../graph/types.js";
 import { createOrtSession, ortVersion, runOrt } from "./ort.js";
 
 const MODELS = join(import.meta.dirname, "..", "..", "test", "fixtures", "models");
@@ -77,5 +77,48 @@ describe("onnxruntime runtime", () => {
     expect(out[hidden]!.dims).toEqual([2, 64]);
     expect(out.probs!.dims).toEqual([2, 10]);
     await expect(runOrt(withType, { features: randomFloat32([2, 32], 3) }, { outputs: ["nope"] })).rejects.toThrow(GraphError);
+  });
+});
+
+describe("onnxruntime dtype mapping", () => {
+  it("carries float16 as raw bits, int64 as BigInt64Array and bool as 0/1 bytes, both ways", async () => {
+    const graph: Graph = {
+      name: "dtypes",
+      nodes: [
+        { name: "to_half", opType: "Cast", domain: "", inputs: ["x"], outputs: ["half"], attributes: { to: { type: "int", value: 10 } } },
+        { name: "half_back", opType: "Cast", domain: "", inputs: ["h"], outputs: ["h32"], attributes: { to: { type: "int", value: 1 } } },
+        { name: "ids", opType: "Identity", domain: "", inputs: ["i"], outputs: ["i_out"], attributes: {} },
+        { name: "negate", opType: "Not", domain: "", inputs: ["b"], outputs: ["b_out"], attributes: {} },
+      ],
+      inputs: [
+        { name: "x", dtype: "float32", shape: [3] },
+        { name: "h", dtype: "float16", shape: [2] },
+        { name: "i", dtype: "int64", shape: [2] },
+        { name: "b", dtype: "bool", shape: [2] },
+      ],
+      outputs: [
+        { name: "half", dtype: "float16", shape: [3] },
+        { name: "h32", dtype: "float32", shape: [2] },
+        { name: "i_out", dtype: "int64", shape: [2] },
+        { name: "b_out", dtype: "bool", shape: [2] },
+      ],
+      initializers: new Map(),
+      valueInfo: new Map(),
+      opsets: { "": 13 },
+      meta: DEFAULT_META,
+    };
+    const out = await runOrt(graph, {
+      x: makeTensor("float32", [3], Float32Array.from([1, -2, 0.5])),
+      // 0x3c00 = 1.0, 0xc000 = -2.0 in IEEE half precision.
+      h: makeTensor("float16", [2], Uint16Array.from([0x3c00, 0xc000])),
+      i: makeTensor("int64", [2], BigInt64Array.from([2n ** 40n, -3n])),
+      b: makeTensor("bool", [2], Uint8Array.from([1, 0])),
+    });
+    expect(out.half!.dtype).toBe("float16");
+    expect(Array.from(out.half!.data as Uint16Array)).toEqual([0x3c00, 0xc000, 0x3800]);
+    expect(Array.from(out.h32!.data as Float32Array)).toEqual([1, -2]);
+    expect(out.i_out!.data).toEqual(BigInt64Array.from([2n ** 40n, -3n]));
+    expect(out.b_out!.dtype).toBe("bool");
+    expect(Array.from(out.b_out!.data as Uint8Array)).toEqual([0, 1]);
   });
 });

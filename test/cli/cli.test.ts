@@ -1,8 +1,8 @@
 // The `compactor` command, end to end: spawns `node bin/compactor.js` against
 // the compiled dist/ (test/global-setup.ts rebuilds it when sources changed).
-import { describe, expect, it, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeModel, readOnnx } from "../../src/formats/onnx.js";
@@ -29,6 +29,7 @@ function json(stdout: string): any {
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "compactor-cli-"));
 });
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("compactor CLI", () => {
   it("lists its commands with --help and rejects unknown ones", () => {
@@ -108,6 +109,12 @@ describe("compactor CLI", () => {
       expect(x.medianMs).toBeGreaterThan(0);
       expect(x.p90Ms).toBeGreaterThanOrEqual(x.medianMs);
     }
+  });
+
+  it("bench defaults to onnxruntime, the inference engine", () => {
+    const r = compactor("bench", model("lstm"), "--runs", "2", "--warmup", "0", "--json");
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).results.map((x: any) => x.backend)).toEqual(["ort"]);
   });
 });
 

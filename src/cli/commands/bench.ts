@@ -12,9 +12,9 @@ import { measureInterleaved } from "../timing.js";
 export const benchCommand: Command = {
   name: "bench",
   summary: "measure inference latency on tfjs and onnxruntime (median and p90)",
-  usage: "bench <model.onnx> [--backends tfjs,ort] [--batch N] [--runs N] [--warmup N]",
+  usage: "bench <model.onnx> [--backends ort,tfjs] [--batch N] [--runs N] [--warmup N]",
   help: [
-    ["--backends LIST", "comma-separated runtimes to time (default ort,tfjs)"],
+    ["--backends LIST", "comma-separated runtimes to time: ort, tfjs (default ort, the inference engine)"],
     ["--tfjs-backend NAME", "tfjs backend: wasm (default), cpu, webgpu, auto…"],
     ["--batch N", "size of a symbolic batch axis (default 1)"],
     ["--dim name=N", "size of another symbolic dim (repeatable)"],
@@ -23,7 +23,7 @@ export const benchCommand: Command = {
     ["--seed N", "seed for the random inputs (default 0)"],
   ],
   options: {
-    backends: { type: "string", default: "ort,tfjs" },
+    backends: { type: "string", default: "ort" },
     "tfjs-backend": { type: "string", default: "wasm" },
     batch: { type: "string" },
     dim: { type: "string", multiple: true },
@@ -34,7 +34,7 @@ export const benchCommand: Command = {
   positionals: [1, 1],
   async run(input) {
     const modelPath = input.positionals[0]!;
-    const names = (stringOption(input, "backends") ?? "ort,tfjs").split(",").map((s) => s.trim()).filter(Boolean);
+    const names = (stringOption(input, "backends") ?? "ort").split(",").map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new OptionError("--backends needs at least one of [tfjs, ort]");
     const runtimes: RuntimeName[] = [...new Set(names.map((n) => parseRuntime(n, "--backends entry")))];
     const tfjsBackend = parseTfjsBackend(stringOption(input, "tfjs-backend") ?? "wasm");

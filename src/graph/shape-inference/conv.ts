@@ -1,7 +1,8 @@
 // Conv and ConvTranspose: channels from the weight, spatial sizes from the window.
 import { attrInts } from "../attributes.js";
 import type { Dim } from "../types.js";
-import { transposedOutput, windowGeometry, windowOutput } from "./window.js";
+import { multiply, show } from "./dims.js";
+import { groupOf, transposedOutput, windowGeometry, windowOutput } from "./window.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 
 export function conv(ctx: InferContext): ValueFacts {
@@ -10,6 +11,11 @@ export function conv(ctx: InferContext): ValueFacts {
   const dtype = ctx.dtype(0);
   if (x === undefined || x.length < 3) return { dtype };
   const spatial = x.length - 2;
+  const expected = w ? multiply(w[1], groupOf(ctx.node)) : null;
+  // Pruning bugs show up here: the weight must expect exactly the input's channels.
+  if (typeof x[1] === "number" && typeof expected === "number" && x[1] !== expected) {
+    ctx.problem(`input has ${x[1]} channels but the weight ${show(w)} with group ${groupOf(ctx.node)} expects ${expected}`);
+  }
   const g = windowGeometry(ctx.node, spatial, w?.slice(2));
   const channels: Dim = w ? w[0] : null;
   if (g === undefined) return { dtype, shape: [x[0], channels, ...new Array<Dim>(spatial).fill(null)] };
@@ -22,9 +28,11 @@ function convTranspose(ctx: InferContext): ValueFacts {
   const dtype = ctx.dtype(0);
   if (x === undefined || x.length < 3) return { dtype };
   const spatial = x.length - 2;
-  const group = ctx.node.attributes.group?.value;
-  const perGroup = w?.[1];
-  const channels: Dim = typeof perGroup === "number" ? perGroup * (typeof group === "number" ? group : 1) : null;
+  if (w && typeof x[1] === "number" && typeof w[0] === "number" && x[1] !== w[0]) {
+    ctx.problem(`input has ${x[1]} channels but the weight ${show(w)} expects ${w[0]}`);
+  }
+  // The weight is (Cin, Cout / group, kernel…).
+  const channels: Dim = w ? multiply(w[1], groupOf(ctx.node)) : null;
   const outputShape = attrInts(ctx.node, "output_shape", []);
   if (outputShape.length > 0) {
     // output_shape may list only the spatial dims or the whole shape.

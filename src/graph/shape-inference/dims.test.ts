@@ -10,6 +10,7 @@ describe("symbolic dims", () => {
     expect(multiply("N", 1)).toBe("N");
     expect(multiply("N", 0)).toBe(0);
     expect(multiply("N", null)).toBeNull();
+    expect(multiply("N", 0.5)).toBeNull();
     expect(divide("4*batch", 4)).toBe("batch");
     expect(divide("4*batch", 8)).toBeNull();
     expect(divide("6*N*T", "2*T")).toBe("3*N");

@@ -43,6 +43,9 @@ export function multiply(a: Dim, b: Dim): Dim {
   if (a === 0 || b === 0) return 0;
   if (a === null || b === null) return null;
   if (typeof a === "number" && typeof b === "number") return a * b;
+  // A symbol times a fraction (float shape arithmetic before a Floor) is not a size.
+  if (!Number.isInteger(a) && typeof a === "number") return null;
+  if (!Number.isInteger(b) && typeof b === "number") return null;
   const p = parseProduct(a);
   const q = parseProduct(b);
   return formatProduct({ coefficient: p.coefficient * q.coefficient, symbols: [...p.symbols, ...q.symbols] });

@@ -55,6 +55,9 @@ function constantOfShape(ctx: InferContext): ValueFacts {
 function range(ctx: InferContext): ValueFacts {
   const dtype = ctx.dtype(0);
   const [start, limit, delta] = [ctx.numbers(0)?.[0], ctx.numbers(1)?.[0], ctx.numbers(2)?.[0]];
+  // arange(T) on a symbolic length (position ids) has T elements.
+  const symbolicLimit = ctx.value(1)?.[0];
+  if (start === 0 && delta === 1 && typeof symbolicLimit === "string") return { dtype, shape: [symbolicLimit] };
   if (start === undefined || limit === undefined || delta === undefined) return { dtype, shape: [null] };
   if (delta === 0) {
     ctx.problem("delta is 0");

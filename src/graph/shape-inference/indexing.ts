@@ -30,7 +30,10 @@ const WHOLE_AXIS = 2 ** 31 - 1; // exporters write INT_MAX / INT64_MAX for "to t
 
 function slicedDim(d: Dim, a: SliceAxis): Dim {
   if (typeof d === "number") return sliceRange(d, a).count;
-  return a.start === 0 && a.end >= WHOLE_AXIS && a.step === 1 ? d : null;
+  // A symbolic size survives only a whole-axis slice, forwards or reversed (x[::-1]).
+  const forwards = a.step === 1 && a.start === 0 && a.end >= WHOLE_AXIS;
+  const backwards = a.step === -1 && (a.start === -1 || a.start >= WHOLE_AXIS) && a.end <= -WHOLE_AXIS;
+  return forwards || backwards ? d : null;
 }
 
 function slice(paramsFrom: "attribute" | "input") {

@@ -7,6 +7,13 @@ import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 function batchNorm(ctx: InferContext): ValueFacts[] {
   const x = ctx.shape(0);
   const dtype = ctx.dtype(0);
+  const channels = x?.[1];
+  for (const i of [1, 2, 3, 4]) {
+    const p = ctx.shape(i);
+    if (typeof channels === "number" && p?.length === 1 && typeof p[0] === "number" && p[0] !== channels) {
+      ctx.problem(`input has ${channels} channels but input ${i} holds ${p[0]} values`);
+    }
+  }
   // Outputs after Y (running/saved mean and variance) are per channel.
   const perChannel: ValueFacts = { dtype: ctx.dtype(1) ?? dtype, shape: x && x.length >= 2 ? [x[1]] : ctx.shape(1) };
   return [{ dtype, shape: x }, perChannel, perChannel, perChannel, perChannel];

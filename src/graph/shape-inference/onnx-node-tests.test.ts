@@ -6,12 +6,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeModel, decodeTensor } from "../../formats/onnx.js";
 import type { DType, Graph } from "../types.js";
+import { topologicalSort } from "../topo.js";
+import { graphProblems } from "../validate.js";
 import { inferShapesWithReport } from "./index.js";
 
 const DATA = "/usr/share/libonnx-testdata/data";
 const ROOT = join(DATA, "node");
 
-// The test data stores bfloat16 outputs as their raw 16-bit patterns, which read back as uint16.
+// The test data stores expected bfloat16 outputs as raw 16-bit patterns typed UINT16 in the file.
 const sameDType = (a: DType, b: DType): boolean => a === b || (a === "bfloat16" && b === "uint16");
 
 interface Outcome {
@@ -40,6 +42,9 @@ function scan(root: string, symbolicBatch = false): Outcome {
     }
     const batch = graph.inputs[0]?.shape?.[0];
     const inputs = symbolicBatch ? graph.inputs.map((v) => (v.shape?.[0] === batch ? { ...v, shape: ["N", ...v.shape!.slice(1)] } : v)) : graph.inputs;
+    // Valid models, subgraph captures (If, Loop, Scan) included, must pass the structural checks as they are.
+    for (const p of graphProblems(graph)) outcome.wrong.push(`${dir}: validateGraph: ${p}`);
+    if (topologicalSort(graph) !== graph) outcome.wrong.push(`${dir}: topologicalSort reordered a sorted graph`);
     const bare: Graph = { ...graph, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, dtype: o.dtype })), valueInfo: new Map() };
     const report = inferShapesWithReport(bare);
     if (report.unknownOps.length > 0) {

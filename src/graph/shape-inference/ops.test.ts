@@ -49,6 +49,12 @@ describe("Conv", () => {
     }
     expect(shape({ op: "Conv", inputs: [[1, 3, 15, 15], w([4, 3, 3, 3])], attrs: { auto_pad: "VALID", strides: [2, 2] } })).toEqual([1, 4, 7, 7]);
   });
+  it("reports weights that do not fit the input's channels (a pruning bug)", () => {
+    expect(() => shape({ op: "Conv", inputs: [["N", 3, 8, 8], w([4, 2, 3, 3])] })).toThrow(/input has 3 channels but the weight \[4, 2, 3, 3\] with group 1 expects 2/);
+    expect(() => shape({ op: "Conv", inputs: [["N", 8, 8, 8], w([8, 1, 3, 3])], attrs: { group: 4 } })).toThrow(/expects 4/);
+    expect(() => shape({ op: "ConvTranspose", inputs: [["N", 3, 8, 8], w([4, 2, 3, 3])] })).toThrow(/input has 3 channels/);
+    expect(() => shape({ op: "BatchNormalization", inputs: [["N", 3, 5, 5], w([3]), w([3]), w([4]), w([3])] })).toThrow(/input 3 holds 4 values/);
+  });
   it("unknown spatial sizes stay unknown unless the window keeps them", () => {
     expect(shape({ op: "Conv", inputs: [["N", 3, "H", "W"], w([4, 3, 3, 3])], attrs: { pads: [1, 1, 1, 1] } })).toEqual(["N", 4, "H", "W"]);
     expect(shape({ op: "Conv", inputs: [["N", 3, "H", "W"], w([4, 3, 3, 3])] })).toEqual(["N", 4, null, null]);

@@ -112,6 +112,21 @@ describe("PyTorch export patterns", () => {
     expect(report.graph.outputs[0].shape).toEqual(["N", 3, 15, 11]);
   });
 
+  it("symbolic lengths through Range (position ids), reversed slices and ReduceProd flattening", () => {
+    const b = new GraphBuilder({ name: "seq", opset: 13 });
+    const x = b.input("x", "float32", ["N", "T", 8]);
+    const [shape] = b.node("Shape", [x]);
+    const [t] = b.node("Gather", [shape, b.constant(scalar(1))], { axis: 0 });
+    const [positions] = b.node("Range", [b.constant(scalar(0)), t, b.constant(scalar(1))]);
+    const [reversed] = b.node("Slice", [x, b.constant(int64([1], [-1])), b.constant(int64([1], [-(2 ** 62)])), b.constant(int64([1], [1])), b.constant(int64([1], [-1]))]);
+    const [tail] = b.node("Slice", [shape, b.constant(int64([1], [1])), b.constant(int64([1], [3]))]);
+    const [count] = b.node("ReduceProd", [tail], { keepdims: 1 });
+    const [target] = b.node("Concat", [b.constant(int64([1], [-1])), count], { axis: 0 });
+    const [flat] = b.node("Reshape", [x, target]);
+    [positions, reversed, flat].forEach((v) => b.output(v));
+    expect(b.build().outputs.map((o) => o.shape)).toEqual([["T"], ["N", "T", 8], ["N", "8*T"]]);
+  });
+
   it("a shape from an unknown op stays unknown rather than guessed", () => {
     const b = new GraphBuilder({ name: "unknown-shape", opset: 17 });
     const x = b.input("x", "float32", ["N", 8]);

@@ -2,7 +2,7 @@
 // optional input from then on; one base rule, thin per-version entries.
 import { attrInt, attrInts } from "../attributes.js";
 import type { Dim } from "../types.js";
-import { normalizeAxis } from "./dims.js";
+import { normalizeAxis, product } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 
 function reduced(ctx: InferContext, x: readonly Dim[], axes: readonly number[], keep: boolean): readonly Dim[] | undefined {
@@ -25,21 +25,32 @@ function reduced(ctx: InferContext, x: readonly Dim[], axes: readonly number[], 
   return out;
 }
 
+/** ReduceProd over a shape value (how some exporters flatten): the product of the dims, symbolic or not. */
+function foldedValue(ctx: InferContext, x: readonly Dim[], shape: readonly Dim[] | undefined): readonly Dim[] | undefined {
+  const v = ctx.value(0);
+  if (ctx.node.opType !== "ReduceProd" || v === undefined || x.length !== 1 || shape === undefined || shape.length > 1) return undefined;
+  return shape.length === 1 && shape[0] !== 1 ? undefined : [product(v)];
+}
+
 function reduce(axesFrom: "attribute" | "input") {
   return (ctx: InferContext): ValueFacts[] => {
     const x = ctx.shape(0);
     const dtype = ctx.dtype(0);
     const keep = attrInt(ctx.node, "keepdims", 1) === 1;
     if (x === undefined) return [{ dtype }];
-    if (axesFrom === "attribute") return [{ dtype, shape: reduced(ctx, x, attrInts(ctx.node, "axes", []), keep) }];
+    if (axesFrom === "attribute") {
+      const shape = reduced(ctx, x, attrInts(ctx.node, "axes", []), keep);
+      return [{ dtype, shape, value: foldedValue(ctx, x, shape) }];
+    }
     const axesGiven = (ctx.node.inputs[1] ?? "") !== "";
     const axes = axesGiven ? ctx.numbers(1) : [];
     if (axes === undefined) {
       // Which axes is only known at run time: with keepdims the rank survives.
       return [{ dtype, shape: keep ? x.map((d) => (d === 1 ? 1 : null)) : undefined }];
     }
-    if (axes.length === 0 && attrInt(ctx.node, "noop_with_empty_axes", 0) === 1) return [{ dtype, shape: x }];
-    return [{ dtype, shape: reduced(ctx, x, axes, keep) }];
+    if (axes.length === 0 && attrInt(ctx.node, "noop_with_empty_axes", 0) === 1) return [{ dtype, shape: x, value: ctx.value(0) }];
+    const shape = reduced(ctx, x, axes, keep);
+    return [{ dtype, shape, value: foldedValue(ctx, x, shape) }];
   };
 }
 

@@ -15,7 +15,6 @@
 // worker_threads refuses that (ERR_WORKER_PATH) and initialization fails. So
 // `wasm` is single-threaded under Node; using both cores needs data-parallel
 // worker threads, each with its own wasm instance (see the training code).
-import { createRequire } from "node:module";
 import { tf } from "./tf.js";
 import { BackendError, OptionError, mustBeOneOf } from "../../errors.js";
 import { registerTrainingKernels } from "./grads/index.js";
@@ -120,12 +119,10 @@ async function startWebGpu(): Promise<{ tfjsName: string; gpu: boolean; adapter?
 }
 
 async function startWasm(): Promise<{ tfjsName: string; gpu: boolean }> {
-  // The Node build finds its .wasm files beside itself in node_modules; pointing
-  // it there explicitly keeps that true when compactor is bundled elsewhere.
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  const require = createRequire(import.meta.url);
-  const dir = require.resolve("@tensorflow/tfjs-backend-wasm").replace(/[^/\\]*$/, "");
-  if (tf.findBackend("wasm") === null) wasm.setWasmPaths(dir);
+  // Under Node the package's node build (its "main") loads
+  // tfjs-backend-wasm-simd.wasm from its own dist/ folder in node_modules, so
+  // no setWasmPaths is needed (and calling it after init throws).
+  await import("@tensorflow/tfjs-backend-wasm");
   await activate("wasm");
   if (!(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"))) {
     throw new Error("this Node's WebAssembly lacks SIMD; tfjs wasm would run several times slower");

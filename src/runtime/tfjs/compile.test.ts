@@ -110,6 +110,24 @@ describe("dynamic batch", () => {
   });
 });
 
+describe("constant folding", () => {
+  it("folds a Shape→Gather→Concat chain when the shape is static, so no shape kernels run per call", async () => {
+    const b = new GraphBuilder({ name: "static", opset: 13 });
+    const x = b.input("x", "float32", [2, 3, 4, 4]);
+    const n = b.node("Gather", [b.node("Shape", [x])[0]!, b.initializer("zero", int64([], [0]))], { axis: 0 })[0]!;
+    const shape = b.node("Concat", [b.node("Unsqueeze", [n, b.initializer("ax", int64([1], [0]))])[0]!, b.initializer("rest", int64([1], [-1]))], { axis: 0 })[0]!;
+    b.output(b.node("Reshape", [x, shape])[0]!, "y");
+    const graph = b.build();
+    const compiled = await compile(graph);
+    const feed = tf.tensor(randomTensor([2, 3, 4, 4], 1).data, [2, 3, 4, 4]);
+    const profile = await tf.profile(() => tf.tidy(() => compiled.forward({ x: feed }).y!));
+    expect(profile.kernels.map((k) => k.name).filter((k) => k !== "Reshape")).toEqual([]);
+    feed.dispose();
+    compiled.dispose();
+    await expectMatchesOrt(graph, { x: randomTensor([2, 3, 4, 4], 1) });
+  });
+});
+
 describe("errors before anything runs", () => {
   it("lists every unsupported op with its nodes and opset", async () => {
     const b = new GraphBuilder({ name: "odd", opset: 15 });
@@ -182,7 +200,6 @@ describe.each(["cpu", "wasm"] as const)("gradients on %s", (backend) => {
       const checked: string[] = [];
       for (const [varName, g] of Object.entries(grads)) {
         const name = byName.get(varName)!;
-        if (!training && /\.(mean|var)$/.test(name)) continue;
         const v = compiled.variables.get(name)!;
         const analytic = g.dataSync();
         const original = v.dataSync().slice();
@@ -204,7 +221,9 @@ describe.each(["cpu", "wasm"] as const)("gradients on %s", (backend) => {
       }
       compiled.takeStateUpdates().forEach((t) => t.dispose());
       tf.dispose(grads);
-      expect(checked).toEqual(expect.arrayContaining(["conv.w", "conv.b", "bn.scale", "bn.bias", "fc.w", "fc.b"]));
+      // Running statistics are state: never trainable, so never in the gradients.
+      expect(checked.sort()).toEqual(["bn.bias", "bn.scale", "conv.b", "conv.w", "fc.b", "fc.w"]);
+      expect(compiled.variables.get("bn.mean")!.trainable).toBe(false);
     });
   }
 });
@@ -263,6 +282,8 @@ describe("training state", () => {
     expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - bRef[i]!)))).toBeLessThan(1e-4);
     await expect(compiled.run({ x, extra: x })).rejects.toThrow(/unknown input "extra"/);
     await expect(compiled.run({})).rejects.toThrow(/missing input "x"/);
+    const bad = compiled.run({ x: randomTensor([2, 3, 5, 5], 1), extra: x });
+    await expect(bad).rejects.toThrow(/2 problems[\s\S]*unknown input "extra"[\s\S]*"x" must be float32 \[N, 2, 5, 5\], got float32 \[2, 3, 5, 5\]/);
     compiled.dispose();
     void float32;
   });

@@ -15,7 +15,7 @@
 // tf ops, so tf.grad / tf.variableGrads differentiate through it.
 import { tf } from "./tf.js";
 import { CompactorError, GraphError, ShapeError } from "../../errors.js";
-import type { Graph, Node, Tensor } from "../../graph/types.js";
+import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
 import { OpRegistry, opsetFor } from "./registry.js";
 import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
@@ -60,6 +60,8 @@ export interface CompiledGraph {
 }
 
 const REGISTRY = new OpRegistry(ALL_OPS);
+/** tfjs's own dtype names, as a fed tf.Tensor reports them. */
+const TF_DTYPES: Readonly<Record<string, true>> = Object.freeze({ float32: true, int32: true, bool: true });
 
 /** The op table compile() uses (for coverage reports and the conformance harness). */
 export function opRegistry(): OpRegistry {
@@ -126,9 +128,12 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   checkStructure(graph);
   const opsets = graph.nodes.map((node) => opsetFor(graph, node.domain));
 
+  // Running statistics are state, not parameters: no gradient ever reaches them.
+  const state = new Set<string>();
+  graph.nodes.forEach((node, n) => entries[n]!.stateInputs?.forEach((i) => node.inputs[i] && state.add(node.inputs[i])));
   const isTrainable = (name: string) => {
     const t = graph.initializers.get(name);
-    return t !== undefined && tfDtypeOf(t.dtype) === "float32" && (options.trainable?.(name) ?? true);
+    return t !== undefined && tfDtypeOf(t.dtype) === "float32" && !state.has(name) && (options.trainable?.(name) ?? true);
   };
 
   // Per-call state the OpContext closes over.
@@ -173,18 +178,31 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   const inputNames = graph.inputs.map((v) => v.name);
   const outputNames = graph.outputs.map((v) => v.name);
 
-  function checkFeeds(feeds: Record<string, unknown>): void {
+  /** Lists every missing, unknown, mis-shaped or mis-typed feed at once. */
+  function checkFeeds(feeds: Record<string, { dims?: readonly number[]; shape?: readonly number[]; dtype: string }>): void {
     const missing = inputNames.filter((n) => !(n in feeds));
     const extra = Object.keys(feeds).filter((n) => !inputNames.includes(n));
-    if (missing.length || extra.length) {
-      throw new ShapeError(
-        `graph "${graph.name}": ` +
-          [missing.length ? `missing input${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")}` : "", extra.length ? `unknown input${extra.length > 1 ? "s" : ""} ${extra.map((n) => `"${n}"`).join(", ")}` : ""]
-            .filter((s) => s)
-            .join("; ") +
-          `. Expected exactly [${inputNames.join(", ")}].`,
-        { details: { expected: inputNames, missing, extra } },
-      );
+    const wrong: string[] = [];
+    for (const info of graph.inputs) {
+      const feed = feeds[info.name];
+      if (!feed) continue;
+      const dims = feed.dims ?? feed.shape ?? [];
+      const declared = info.shape;
+      const fits = !declared || (declared.length === dims.length && declared.every((d, i) => typeof d !== "number" || d === dims[i]));
+      const dtypeFits = tfDtypeOf(info.dtype) === (feed.dtype in TF_DTYPES ? feed.dtype : tfDtypeOf(feed.dtype as DType));
+      if (!fits || !dtypeFits) {
+        wrong.push(`"${info.name}" must be ${info.dtype} [${(declared ?? []).map((d) => d ?? "?").join(", ")}], got ${feed.dtype} [${dims.join(", ")}]`);
+      }
+    }
+    const problems = [
+      ...missing.map((n) => `missing input "${n}"`),
+      ...extra.map((n) => `unknown input "${n}" (expected exactly [${inputNames.join(", ")}])`),
+      ...wrong,
+    ];
+    if (problems.length) {
+      throw new ShapeError(`graph "${graph.name}": ${problems.length} problem${problems.length > 1 ? "s" : ""} with the inputs:\n  ${problems.join("\n  ")}`, {
+        details: { expected: inputNames, missing, extra, wrong },
+      });
     }
   }
 

@@ -2,12 +2,13 @@
 // backends.ts right after it activates a backend: `registerTrainingKernels(name)`.
 // One file per kernel; add a kernel by writing its file and adding a line here.
 import { tf } from "../tf.js";
-// tfjs-core registers no gradients on import (the umbrella @tensorflow/tfjs
-// package does); without this side effect nothing can train on any backend.
-import "@tensorflow/tfjs-core/dist/register_all_gradients.js";
+import { registerAllGradients } from "./all_gradients.js";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.js";
 import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.js";
 import { registerWasmMatMul } from "./wasm_mat_mul.js";
+
+// Gradients are needed on every backend; tfjs-core does not register them itself.
+await registerAllGradients();
 
 /** Kernels the backend lacks, by backend name. */
 const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({

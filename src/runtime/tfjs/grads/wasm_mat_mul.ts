@@ -87,12 +87,14 @@ function fusedMatMulExplicit(original: tf.KernelFunc): tf.KernelFunc {
 }
 
 const wrapped = new WeakSet<tf.KernelFunc>();
+const originals = new Map<string, tf.KernelConfig>();
 
 function wrapKernel(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const original = tf.getKernel(kernelName, BACKEND);
   if (original === undefined || wrapped.has(original.kernelFunc)) return;
   const kernelFunc = wrap(original.kernelFunc);
   wrapped.add(kernelFunc);
+  originals.set(kernelName, original);
   tf.unregisterKernel(kernelName, BACKEND);
   // setupFunc stays the original's: it binds the wasm export the original calls.
   tf.registerKernel({ ...original, kernelFunc });
@@ -102,4 +104,13 @@ function wrapKernel(kernelName: string, wrap: (original: tf.KernelFunc) => tf.Ke
 export function registerWasmMatMul(): void {
   wrapKernel("BatchMatMul", batchMatMulExplicit);
   wrapKernel("_FusedMatMul", fusedMatMulExplicit);
+}
+
+/** Puts wasm's own kernels back: the "before" case of bench/train_throughput.ts. */
+export function restoreWasmMatMul(): void {
+  for (const [kernelName, original] of originals) {
+    tf.unregisterKernel(kernelName, BACKEND);
+    tf.registerKernel(original);
+  }
+  originals.clear();
 }

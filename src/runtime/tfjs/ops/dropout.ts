@@ -13,7 +13,7 @@ function dropout(x: tf.Tensor, ratio: number, dropping: boolean, ctx: OpContext)
   const maskDtype = ctx.opset < 10 ? x.dtype : "bool";
   if (!dropping || ratio === 0) {
     const out = tf.clone(x);
-    return wantMask ? [out, tf.cast(tf.onesLike(x), maskDtype)] : [out];
+    return wantMask ? [out, tf.tidy(() => tf.cast(tf.onesLike(x), maskDtype))] : [out];
   }
   return tf.tidy(() => {
     const keep = tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, "float32", ctx.seed()), tf.scalar(ratio));

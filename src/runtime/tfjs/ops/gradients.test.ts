@@ -1,4 +1,4 @@
-// Gradients through the data-movement ops on the default (wasm) backend: every
+// Gradients through the data-movement ops (and losses) on the default (wasm) backend: every
 // op here must train, so each is compiled inside a graph and its gradient
 // checked against central finite differences. The ops are linear in x (or
 // smooth), so the two agree closely.
@@ -41,6 +41,8 @@ const CASES: Case[] = [
   { op: "Tile", extra: [int64([4], [1, 2, 1, 2])] },
   { op: "Transpose", attrs: { perm: [2, 0, 3, 1] } },
   { op: "Split", label: "into three", attrs: { axis: 3 }, extra: [int64([3], [1, 3, 1])] },
+  { op: "SoftmaxCrossEntropyLoss", label: "ignore_index, mean", attrs: { ignore_index: 1 }, extra: [int64([2, 4, 5], Array.from({ length: 40 }, (_, i) => (i * 7) % 3))] },
+  { op: "NegativeLogLikelihoodLoss", label: "weighted sum", attrs: { reduction: "sum" }, extra: [int64([2, 4, 5], Array.from({ length: 40 }, (_, i) => (i * 5) % 3)), float32([3], [0.2, 1, 3])] },
   { op: "Gelu", opset: 20 },
   { op: "Gelu", opset: 20, label: "tanh", attrs: { approximate: "tanh" } },
 ];

@@ -11,6 +11,7 @@ import { ELEMENTWISE_OPS } from "./elementwise.js";
 import { GATHER_OPS } from "./gather.js";
 import { GELU_OPS } from "./gelu.js";
 import { LOGIC_OPS } from "./logic.js";
+import { LOSS_OPS } from "./loss.js";
 import { MATMUL_OPS } from "./matmul.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import { ONE_HOT_OPS } from "./one-hot.js";
@@ -19,6 +20,7 @@ import { POOL_OPS } from "./pool.js";
 import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCE_OPS } from "./reduce.js";
 import { RESIZE_OPS } from "./resize.js";
+import { REVERSE_SEQUENCE_OPS } from "./reverse-sequence.js";
 import { SELECT_OPS } from "./select.js";
 import { SHAPE_OPS } from "./shape.js";
 import { SLICE_OPS } from "./slice.js";
@@ -38,6 +40,7 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...GATHER_OPS,
   ...GELU_OPS,
   ...LOGIC_OPS,
+  ...LOSS_OPS,
   ...MATMUL_OPS,
   ...NORMALIZATION_OPS,
   ...ONE_HOT_OPS,
@@ -46,6 +49,7 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...RECURRENT_OPS,
   ...REDUCE_OPS,
   ...RESIZE_OPS,
+  ...REVERSE_SEQUENCE_OPS,
   ...SELECT_OPS,
   ...SHAPE_OPS,
   ...SLICE_OPS,

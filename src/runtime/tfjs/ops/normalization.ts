@@ -55,7 +55,7 @@ function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, 
 }
 
 const bnAttributes = { epsilon: { type: "float", default: 1e-5 }, momentum: { type: "float", default: 0.9 } } as const;
-const bnBase = { opType: "BatchNormalization", layout: "channelsLast", run: runBatchNorm } as const;
+const bnBase = { opType: "BatchNormalization", layout: "channelsLast", stateInputs: [3, 4], run: runBatchNorm } as const;
 export const batchNorm7: OpEntry = {
   ...bnBase,
   since: 7,

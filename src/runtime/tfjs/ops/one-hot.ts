@@ -23,10 +23,9 @@ const oneHot: OpEntry = {
         const wrapped = tf.where(tf.less(idx, 0), tf.add(idx, tf.scalar(d, "int32")), idx);
         // A 0/1 int32 one-hot (wasm's oneHot writes other dtypes' values as raw int bits), then off + hot·(on − off).
         const hot = tf.oneHot(wrapped, d, 1, 0, "int32");
-        const typed =
-          values.dtype === "bool"
-            ? tf.cast(on ? hot : tf.sub(1, hot), "bool")
-            : tf.add(tf.mul(tf.cast(hot, values.dtype), tf.scalar(on - off, values.dtype)), tf.scalar(off, values.dtype));
+        const numeric = values.dtype === "bool" ? "int32" : values.dtype;
+        const spread = tf.add(tf.mul(tf.cast(hot, numeric), tf.scalar(on - off, numeric)), tf.scalar(off, numeric));
+        const typed = values.dtype === "bool" ? tf.cast(spread, "bool") : spread;
         if (axis === indices.rank) return typed;
         const perm = Array.from({ length: indices.rank }, (_, i) => i);
         perm.splice(axis, 0, indices.rank);

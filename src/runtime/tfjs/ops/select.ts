@@ -74,13 +74,10 @@ const compress: OpEntry = {
     const condition = required(inputs, 1, ctx, "condition").dataSync() as ArrayLike<number>;
     const flat = attrs.axis === undefined;
     const axis = flat ? 0 : normalizeAxis(attrs.axis as number, x.rank, ctx);
-    const source = flat ? tf.reshape(x, [x.size]) : x;
-    const dim = source.shape[axis] as number;
+    const dim = flat ? x.size : (x.shape[axis] as number);
     const keep: number[] = [];
     for (let i = 0; i < Math.min(dim, condition.length); i++) if (condition[i]) keep.push(i);
-    const out = tf.gather(source, tf.tensor1d(keep, "int32"), axis);
-    if (flat) source.dispose();
-    return [out];
+    return [tf.tidy(() => tf.gather(flat ? tf.reshape(x, [x.size]) : x, tf.tensor1d(keep, "int32"), axis))];
   },
 };
 

@@ -43,18 +43,26 @@ export function geometry(attrs: Attrs, spatialRank: number, inHW: [number, numbe
     pads = spatialRank === 1 ? [0, 0, p[0]!, p[1]!] : [p[0]!, p[2]!, p[1]!, p[3]!];
   } else if (autoPad === "VALID") {
     pads = [0, 0, 0, 0];
-  } else if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
-    const split = (i: 0 | 1): [number, number] => {
-      const out = Math.ceil(inHW[i] / strides[i]);
-      const total = Math.max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inHW[i]);
-      const small = Math.floor(total / 2);
-      return autoPad === "SAME_UPPER" ? [small, total - small] : [total - small, small];
-    };
-    pads = [...split(0), ...split(1)];
+  } else if (autoPad === "SAME_UPPER") {
+    pads = samePads(inHW, kernel, strides, dilations);
+  } else if (autoPad === "SAME_LOWER") {
+    const [t, b, l, r] = samePads(inHW, kernel, strides, dilations);
+    pads = [b, t, r, l];
   } else {
     throw shapeError(ctx, `auto_pad must be one of [NOTSET, SAME_UPPER, SAME_LOWER, VALID], got "${autoPad}"`);
   }
   return { kernel, strides, dilations, pads };
+}
+
+/** SAME_UPPER pads [top, bottom, left, right]: output = ceil(input / stride), the odd cell at the end (also tfjs's "same"). */
+export function samePads(inHW: readonly [number, number], kernel: readonly [number, number], strides: readonly [number, number], dilations: readonly [number, number]): [number, number, number, number] {
+  const split = (i: 0 | 1): [number, number] => {
+    const out = Math.ceil(inHW[i] / strides[i]);
+    const total = Math.max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inHW[i]);
+    const small = Math.floor(total / 2);
+    return [small, total - small];
+  };
+  return [...split(0), ...split(1)];
 }
 
 /** tfjs's explicit NHWC padding, or "valid" when there is none. */

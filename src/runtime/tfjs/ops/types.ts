@@ -59,6 +59,12 @@ export interface OpEntry {
   readonly since: number;
   readonly attributes?: AttrSpec;
   readonly layout?: LayoutPolicy;
+  /**
+   * Inputs, by index, that hold state rather than parameters (BatchNorm's
+   * running mean and variance): their initializers never get gradients; they
+   * change only through OpContext.updateState.
+   */
+  readonly stateInputs?: readonly number[];
   /** Inputs, by index, that `run` receives in a backend layout (see InputLayout). */
   readonly inputLayouts?: Readonly<Record<number, InputLayout>>;
   /** Inputs are tf tensors (undefined for omitted optional inputs); int64 arrives as int32. */

@@ -1,0 +1,42 @@
+// compactor apply <recipe.json | inline JSON> <model | spec> -o out.onnx —
+// replays a recipe (what model.recipe returns) on a model and saves the result,
+// checked against onnxruntime.
+import { OptionError } from "../../errors.js";
+import { load } from "../../load.js";
+import { readRecipe, stepsFromRecipe } from "../../recipe.js";
+import { table, tableText } from "../../display/table.js";
+import type { Command } from "../command.js";
+import { withDisplays } from "../display-to-stderr.js";
+import { stringOption } from "../options.js";
+
+export const applyCommand: Command = {
+  name: "apply",
+  summary: "replay a recipe (train, finetune, distill steps) on a model and save it as ONNX",
+  usage: "apply <recipe.json | inline JSON> <model.onnx | spec> -o out.onnx",
+  help: [["-o, --output <path>", "where to write the resulting ONNX model (required)"]],
+  options: { output: { type: "string", short: "o" } },
+  positionals: [2, 2],
+  async run(input) {
+    const [recipeArg, modelArg] = input.positionals as [string, string];
+    const output = stringOption(input, "output");
+    if (output === undefined) throw new OptionError(`compactor apply needs -o <out.onnx>: where to write the result`);
+    // Every step is checked before the model is loaded or anything trains.
+    const steps = stepsFromRecipe(await readRecipe(recipeArg), { display: !input.json });
+    const model = await load(modelArg);
+    const result = await withDisplays(input.json, () => model.apply(...steps));
+    const saved = await result.save(output);
+    const json = {
+      output: saved.path,
+      bytes: saved.bytes,
+      steps: result.history.map((h) => ({ step: h.step, seconds: h.seconds, metrics: h.metrics })),
+    };
+    const rows = result.history.map((h) => ({
+      step: h.step,
+      seconds: Number(h.seconds.toFixed(1)),
+      accuracy: typeof h.metrics.accuracy === "number" ? Number((h.metrics.accuracy * 100).toFixed(2)) : null,
+      "samples/s": typeof h.metrics.samplesPerSec === "number" ? Math.round(h.metrics.samplesPerSec) : null,
+    }));
+    const text = `${tableText(table(rows, { title: `${modelArg} → ${saved.path}` }))}\nsaved ${saved.path} (${saved.bytes} bytes, max relative error vs onnxruntime ${saved.maxRelativeError.toExponential(2)})`;
+    return { json, text };
+  },
+};
