@@ -4,14 +4,13 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { OptionError } from "../src/errors.js";
-import { jupyterUserDataDir } from "./paths.js";
+import { jupyterUserDataDir, packageRoot } from "./paths.js";
 
 export const DEFAULT_KERNEL_NAME = "compactor";
 export const DISPLAY_NAME = "TypeScript (compactor)";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const REPO = packageRoot();
 const LOGOS = ["logo-32x32.png", "logo-64x64.png"] as const;
 
 export interface KernelspecLocation {

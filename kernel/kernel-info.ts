@@ -1,11 +1,13 @@
 // The kernel_info_reply content: who we are and what language cells are in.
 import { createRequire } from "node:module";
+import path from "node:path";
+import { packageRoot } from "./paths.js";
 import { PROTOCOL_VERSION } from "./wire.js";
 
 const require = createRequire(import.meta.url);
 
 export function kernelInfo(): Record<string, unknown> {
-  const compactor = require("../../package.json") as { version: string };
+  const compactor = require(path.join(packageRoot(), "package.json")) as { version: string };
   const typescript = require("@tslab/typescript-for-tslab/package.json") as { version: string };
   return {
     status: "ok",

