@@ -1,53 +1,79 @@
-// Seeded random feeds for a graph's inputs: used to check a saved model against
-// the in-memory one and by `compactor run` when no --inputs are given.
-import { ShapeError } from "../errors.js";
-import type { Graph, Tensor } from "../graph/types.js";
+// Seeded random feeds for a graph's inputs: `compactor run`/`bench` without
+// --inputs, checking a saved model against the in-memory one, latency runs.
+// Symbolic dims resolve as axis 0 → batch, others → dims[name].
+import { OptionError } from "../errors.js";
 import { allocate, makeTensor, numElements } from "../graph/tensor.js";
+import type { DType, Graph, Tensor, ValueInfo } from "../graph/types.js";
 import { seededRandom } from "../random.js";
 
-/**
- * One tensor per graph input. Symbolic dims take `dims[name]` or `batch` (the
- * first dim) or 1; floats are uniform in [-1, 1), integers in [0, intHigh).
- */
-export function randomInputs(
-  graph: Graph,
-  options: { seed?: number; batch?: number; dims?: Readonly<Record<string, number>>; intHigh?: number } = {},
-): Record<string, Tensor> {
-  const next = seededRandom(options.seed ?? 0);
+export interface RandomInputOptions {
+  readonly seed: number;
+  /** Size of a symbolic or unknown axis 0. */
+  readonly batch: number;
+  /** Sizes for other symbolic dims by name. */
+  readonly dims?: Readonly<Record<string, number>>;
+  /** Integer inputs are drawn from [0, intMax): safe for embeddings and Gather indices. */
+  readonly intMax?: number;
+}
+
+const INTEGER_DTYPES: readonly DType[] = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"];
+
+function resolveDims(input: ValueInfo, options: RandomInputOptions, problems: string[]): number[] | undefined {
+  if (input.shape === undefined) {
+    problems.push(`input "${input.name}" has no declared shape; pass --inputs with an .npz instead`);
+    return undefined;
+  }
+  const dims: number[] = [];
+  input.shape.forEach((dim, axis) => {
+    if (typeof dim === "number" && dim >= 0) dims.push(dim);
+    else if (typeof dim === "string" && dim !== "" && options.dims?.[dim] !== undefined) dims.push(options.dims[dim]!);
+    else if (axis === 0) dims.push(options.batch);
+    else problems.push(`input "${input.name}" dim ${axis} is ${dim === null ? "unknown" : `"${dim}"`}: pass --dim ${typeof dim === "string" && dim ? dim : "<name>"}=N`);
+  });
+  return dims;
+}
+
+function randomTensor(input: ValueInfo, dims: number[], next: () => number, intMax: number, problems: string[]): Tensor | undefined {
+  const n = numElements(dims);
+  const dtype = input.dtype;
+  if (dtype === "float32" || dtype === "float64") {
+    const data = allocate(dtype, n);
+    // Box-Muller: standard normal values, like the inputs a trained model sees after normalization.
+    for (let i = 0; i < n; i++) data[i] = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    return makeTensor(dtype, dims, data);
+  }
+  if (dtype === "bool") {
+    const data = allocate("bool", n);
+    for (let i = 0; i < n; i++) data[i] = next() < 0.5 ? 1 : 0;
+    return makeTensor("bool", dims, data);
+  }
+  if (INTEGER_DTYPES.includes(dtype)) {
+    const data = allocate(dtype, n);
+    const big = data instanceof BigInt64Array || data instanceof BigUint64Array;
+    for (let i = 0; i < n; i++) {
+      const v = Math.floor(next() * intMax);
+      (data as unknown as (number | bigint)[])[i] = big ? BigInt(v) : v;
+    }
+    return makeTensor(dtype, dims, data);
+  }
+  problems.push(`input "${input.name}" is ${dtype}; random values are generated for float32/float64, integers and bool only: pass --inputs`);
+  return undefined;
+}
+
+/** Seeded random feeds for every graph input; lists every dim or dtype it cannot fill. */
+export function randomInputs(graph: Graph, options: RandomInputOptions): Record<string, Tensor> {
+  const next = seededRandom(options.seed);
+  const problems: string[] = [];
   const feeds: Record<string, Tensor> = {};
   for (const input of graph.inputs) {
-    if (!input.shape) {
-      throw new ShapeError(`input "${input.name}" has no known shape; pass inputs explicitly (--inputs x.npz)`);
-    }
-    const dims = input.shape.map((d, i) => {
-      if (typeof d === "number") return d;
-      if (typeof d === "string" && options.dims?.[d] !== undefined) return options.dims[d]!;
-      return i === 0 ? (options.batch ?? 1) : 1;
-    });
-    const n = numElements(dims);
-    const data = allocate(input.dtype, n);
-    const high = options.intHigh ?? 10;
-    for (let i = 0; i < n; i++) {
-      const u = next();
-      switch (input.dtype) {
-        case "float32":
-        case "float64":
-          (data as Float32Array)[i] = u * 2 - 1;
-          break;
-        case "int64":
-        case "uint64":
-          (data as BigInt64Array)[i] = BigInt(Math.floor(u * high));
-          break;
-        case "bool":
-          (data as Uint8Array)[i] = u < 0.5 ? 0 : 1;
-          break;
-        case "string":
-          throw new ShapeError(`input "${input.name}" is a string tensor; pass inputs explicitly (--inputs x.npz)`);
-        default:
-          (data as Int32Array)[i] = Math.floor(u * high);
-      }
-    }
-    feeds[input.name] = makeTensor(input.dtype, dims, data);
+    const dims = resolveDims(input, options, problems);
+    if (dims === undefined) continue;
+    const tensor = randomTensor(input, dims, next, options.intMax ?? 10, problems);
+    if (tensor) feeds[input.name] = tensor;
+  }
+  if (problems.length > 0) {
+    throw new OptionError(`cannot generate inputs for graph "${graph.name}":\n  ${problems.join("\n  ")}`, { details: { problems } });
   }
   return feeds;
 }
+

@@ -128,6 +128,23 @@ describe("constant folding", () => {
   });
 });
 
+describe("pass-through outputs", () => {
+  it("returns copies of initializers, constants and inputs that are graph outputs, so disposing results is safe", async () => {
+    const b = new GraphBuilder({ name: "through", opset: 13 });
+    const x = b.input("x", "float32", [2]);
+    b.output(x);
+    b.output(b.initializer("w", float32([2], [1, 2])));
+    b.output(b.constant(float32([1], [7])), "c");
+    const compiled = await compile(b.build());
+    for (let i = 0; i < 2; i++) {
+      const out = await compiled.run({ x: float32([2], [3, 4]) });
+      expect(Array.from(out.x!.data as Float32Array)).toEqual([3, 4]);
+      expect(Object.values(out).map((t) => Array.from(t.data as Float32Array))).toEqual([[3, 4], [1, 2], [7]]);
+    }
+    compiled.dispose();
+  });
+});
+
 describe("errors before anything runs", () => {
   it("lists every unsupported op with its nodes and opset", async () => {
     const b = new GraphBuilder({ name: "odd", opset: 15 });

@@ -289,7 +289,11 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       const v = lookup(name);
       if (!v) throw new GraphError(`"${name}" is not a value of graph "${graph.name}"`);
       const w = layouts.get(name);
-      result[name] = w ? w.layout.toOnnx(v.t, w.attrs, graph.initializers.get(name)!.dims) : asOnnx(v);
+      const t = w ? w.layout.toOnnx(v.t, w.attrs, graph.initializers.get(name)!.dims) : asOnnx(v);
+      // A feed, variable or folded constant passed straight through is cloned:
+      // callers dispose what forward returns, and those must outlive the call.
+      const persistent = t === feeds[name] || t === variables.get(name) || t === folded.tensors.get(name);
+      result[name] = persistent ? tf.clone(t) : t;
     }
     return result;
   }
