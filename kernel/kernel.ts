@@ -32,12 +32,16 @@ export class Kernel {
   private readonly stdinOut = new Outbox(this.stdin, "stdin");
   private control: Worker | undefined;
   private readonly compiler = new Compiler();
-  readonly output = new CellOutput((type, content) => this.publish(type, content));
+  // Output goes to the cell that produced it, even when printed later (timers, promises)
+  // while some other request (completion, kernel_info) is being served.
+  readonly output = new CellOutput((type, content) => this.publish(type, content, this.cellParent ?? this.parent));
   readonly comms = new CommManager((type, content, metadata) => this.publish(type, content, this.parent, metadata));
   readonly history = new History(historyFile());
   readonly info = kernelInfo();
   /** The request being served: output and displays are sent as its children. */
   parent: Message | undefined;
+  /** The latest execute_request: where cell output is sent. */
+  cellParent: Message | undefined;
   private pendingInput: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
   private runner: Promise<CellRunner> | undefined;
   private stopping = false;
@@ -95,7 +99,14 @@ export class Kernel {
     try {
       await handlers.handle(message);
     } catch (error) {
-      log(`${message.header.msg_type} failed: ${(error as Error).stack ?? String(error)}`);
+      // A kernel fault, not the user's code (that is reported by the handler): log it and
+      // still answer, so the frontend does not wait forever.
+      const type = message.header.msg_type;
+      log(`${type} failed: ${(error as Error).stack ?? String(error)}`);
+      if (type.endsWith("_request")) {
+        const evalue = `the compactor kernel failed while handling ${type}: ${(error as Error).message ?? String(error)}`;
+        await this.reply(message, type.replace(/_request$/, "_reply"), { status: "error", ename: "KernelError", evalue, traceback: [evalue] });
+      }
     } finally {
       this.publish("status", { execution_state: "idle" }, message);
     }

@@ -59,6 +59,7 @@ export class ShellHandlers {
       await this.kernel.reply(message, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       return;
     }
+    this.kernel.cellParent = message;
     if (storeHistory) this.executionCount++;
     const count = this.executionCount;
     if (!silent) this.kernel.publish("execute_input", { code, execution_count: count });

@@ -3,7 +3,7 @@
 // listed in the summary. Fails below a 95% pass rate or on any failure that
 // is not in skips.ts.
 import { afterAll, describe, expect, it } from "vitest";
-import { listNodeTests, runNodeTest, type Outcome } from "./onnx-node.js";
+import { NODE_TESTS_DIR, listNodeTests, runNodeTest, type Outcome } from "./onnx-node.js";
 import { SKIPS } from "./skips.js";
 
 const TESTS = listNodeTests();
@@ -17,6 +17,10 @@ const FAMILIES = new Map<string, string[]>();
 for (const name of TESTS) FAMILIES.set(familyOf(name), [...(FAMILIES.get(familyOf(name)) ?? []), name]);
 
 const outcomes = new Map<string, Outcome>();
+
+if (TESTS.length === 0) {
+  console.warn(`ONNX node tests skipped: ${NODE_TESTS_DIR} is missing; install Debian's libonnx-testdata (.ci/run does).`);
+}
 
 describe.skipIf(TESTS.length === 0)("ONNX backend node tests (libonnx-testdata) on tfjs", () => {
   for (const [family, names] of FAMILIES) {

@@ -2,7 +2,7 @@
 // jupyter_kernel_test suite, our extra protocol checks, and a notebook executed
 // with nbclient. The kernelspec is installed into a temporary prefix with our
 // own `compactor kernel install`, so this also tests installation.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -43,9 +43,16 @@ afterAll(() => {
   if (prefix) rmSync(prefix, { recursive: true, force: true });
 });
 
-function runPython(args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(python, args, { cwd: HERE, env, encoding: "utf8", timeout: 900_000 });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+/** Asynchronous, so vitest's worker keeps answering its runner while Python runs for minutes. */
+function runPython(args: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { cwd: HERE, env, timeout: 900_000 });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
 }
 
 describe("compactor Jupyter kernel", () => {
@@ -57,8 +64,8 @@ describe("compactor Jupyter kernel", () => {
     expect(existsSync(path.join(prefix, "share", "jupyter", "kernels", "compactor", "logo-64x64.png"))).toBe(true);
   });
 
-  it("passes jupyter_kernel_test with every sample set", () => {
-    const { status, output } = runPython(["-m", "unittest", "-v", "test_compactor_kernel"]);
+  it("passes jupyter_kernel_test with every sample set", async () => {
+    const { status, output } = await runPython(["-m", "unittest", "-v", "test_compactor_kernel"]);
     // Only the pager test may skip: TypeScript cells have no `?` help that pages.
     const skipped = output.split("\n").filter((line) => /skipped/.test(line) && !/test_pager/.test(line) && !/^(OK|FAILED)/.test(line));
     expect(skipped).toEqual([]);
@@ -66,14 +73,14 @@ describe("compactor Jupyter kernel", () => {
     expect(status).toBe(0);
   }, 900_000);
 
-  it("passes the extra protocol checks (display updates, interrupts, stdin, comms, signatures, restart)", () => {
-    const { status, output } = runPython(["-m", "unittest", "-v", "test_kernel_extras"]);
+  it("passes the extra protocol checks (display updates, interrupts, stdin, comms, signatures, restart)", async () => {
+    const { status, output } = await runPython(["-m", "unittest", "-v", "test_kernel_extras"]);
     expect(output, output).toMatch(/\nOK\b/);
     expect(status).toBe(0);
   }, 900_000);
 
-  it("executes notebooks/kernel-smoke.ipynb with nbclient", () => {
-    const { status, output } = runPython(["run_notebook.py", path.join(ROOT, "notebooks", "kernel-smoke.ipynb")]);
+  it("executes notebooks/kernel-smoke.ipynb with nbclient", async () => {
+    const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "notebooks", "kernel-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);

@@ -3,7 +3,7 @@
 import { describe, it } from "vitest";
 import { expectMatchesOrt } from "../../../test/helpers/expect-matches-ort.js";
 import { float32, int64 } from "../../graph/tensor.js";
-import { oneNode, randomTensor, type OneNodeSpec } from "./test-graphs.js";
+import { oneNode, randomTensor, type OneNodeSpec } from "../../../test/helpers/tfjs-graphs.js";
 
 async function check(spec: OneNodeSpec, shapes: Record<string, number[]>, seed = 1, lo = -1, hi = 1): Promise<void> {
   const graph = oneNode(spec);
@@ -138,6 +138,12 @@ describe("softmax", () => {
       await check({ op, opset, inputs: { x: [2, 3, 4] }, attrs: { axis } }, { x: [2, 3, 4] }, 5, -3, 3);
     });
   }
+});
+
+describe("softmax on high ranks", () => {
+  it("LogSoftmax axis 1 on a rank-7 tensor", async () => {
+    await check({ op: "LogSoftmax", opset: 13, inputs: { x: [2, 3, 2, 1, 2, 1, 2] }, attrs: { axis: 1 } }, { x: [2, 3, 2, 1, 2, 1, 2] }, 5, -3, 3);
+  });
 });
 
 describe("matmul", () => {

@@ -17,24 +17,28 @@ function coerced(x: tf.Tensor, axis: number, f: Kernel, ctx: OpContext): tf.Tens
   return tf.reshape(f(tf.reshape(x, [outer, inner])), x.shape);
 }
 
-function alongAxis(x: tf.Tensor, axis: number, f: Kernel, ctx: OpContext): tf.Tensor {
+/**
+ * tfjs's kernels normalise the last axis only. Any other axis uses the
+ * max-shifted formula with keepDims reductions: no transposes, any rank
+ * (wasm's Transpose mishandles rank > 6).
+ */
+function alongAxis(x: tf.Tensor, axis: number, f: Kernel, log: boolean, ctx: OpContext): tf.Tensor {
   const a = normalizeAxis(axis, x.rank, ctx);
   if (a === x.rank - 1) return f(x);
-  // tfjs normalises the last axis only: swap `axis` to the end and back.
-  const perm = x.shape.map((_, i) => i);
-  perm[a] = x.rank - 1;
-  perm[x.rank - 1] = a;
-  return tf.transpose(f(tf.transpose(x, perm)), perm);
+  const shifted = tf.sub(x, tf.max(x, a, true));
+  const exp = tf.exp(shifted);
+  const sum = tf.sum(exp, a, true);
+  return log ? tf.sub(shifted, tf.log(sum)) : tf.div(exp, sum);
 }
 
-function entries(opType: string, f: Kernel): [OpEntry, OpEntry] {
+function entries(opType: string, f: Kernel, log: boolean): [OpEntry, OpEntry] {
   return [
     { opType, since: 1, attributes: { axis: { type: "int", default: 1 } }, run: ([x], a, ctx) => [coerced(x!, a.axis as number, f, ctx)] },
-    { opType, since: 13, attributes: { axis: { type: "int", default: -1 } }, run: ([x], a, ctx) => [alongAxis(x!, a.axis as number, f, ctx)] },
+    { opType, since: 13, attributes: { axis: { type: "int", default: -1 } }, run: ([x], a, ctx) => [alongAxis(x!, a.axis as number, f, log, ctx)] },
   ];
 }
 
-export const [softmax1, softmax13] = entries("Softmax", softmaxLast);
-export const [logSoftmax1, logSoftmax13] = entries("LogSoftmax", logSoftmaxLast);
+export const [softmax1, softmax13] = entries("Softmax", softmaxLast, false);
+export const [logSoftmax1, logSoftmax13] = entries("LogSoftmax", logSoftmaxLast, true);
 
 export const SOFTMAX_OPS: readonly OpEntry[] = [softmax1, softmax13, logSoftmax1, logSoftmax13];

@@ -1,8 +1,8 @@
 // Small helpers shared by the tfjs runtime tests: seeded random tensors and a
-// one-node graph builder. Test support only (imported by *.test.ts files).
-import { GraphBuilder, type AttributeInput } from "../../graph/builder.js";
-import { float32 } from "../../graph/tensor.js";
-import type { Dim, Graph, Tensor } from "../../graph/types.js";
+// one-node graph builder. Test support only.
+import { GraphBuilder, type AttributeInput } from "../../src/graph/builder.js";
+import { float32 } from "../../src/graph/tensor.js";
+import type { Dim, Graph, Tensor } from "../../src/graph/types.js";
 
 /** Deterministic uniform values in [lo, hi). */
 export function randomTensor(dims: readonly number[], seed: number, lo = -1, hi = 1): Tensor<"float32"> {
