@@ -18,6 +18,7 @@ describe("kernel history", () => {
     const first = new History(f);
     first.add(1, "const a = 1;");
     first.add(2, "a + 1");
+    first.flush();
     const second = new History(f);
     expect(second.session).toBe(first.session + 1);
     second.add(1, "a * 2");

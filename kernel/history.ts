@@ -9,10 +9,12 @@ export type Entry = [session: number, line: number, source: string];
 
 /** Oldest entries are dropped beyond this, so the file stays small. */
 const MAX_ENTRIES = 10_000;
+const SAVE_DELAY_MS = 200;
 
 export class History {
   private readonly entries: Entry[];
   readonly session: number;
+  private pendingSave: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string) {
     this.entries = load(file);
@@ -22,6 +24,16 @@ export class History {
   add(line: number, source: string): void {
     this.entries.push([this.session, line, source]);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    // Rewriting a long history file after every cell would cost each cell milliseconds:
+    // cells that follow each other quickly are saved together, and stop() saves the rest.
+    this.pendingSave ??= setTimeout(() => this.flush(), SAVE_DELAY_MS).unref();
+  }
+
+  /** Write pending entries now (called at shutdown). */
+  flush(): void {
+    if (!this.pendingSave) return;
+    clearTimeout(this.pendingSave);
+    this.pendingSave = undefined;
     this.save();
   }
 

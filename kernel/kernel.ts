@@ -192,6 +192,7 @@ export class Kernel {
   async stop(code: number): Promise<never> {
     if (!this.stopping) {
       this.stopping = true;
+      this.history.flush();
       const control = this.control;
       if (control) {
         const exited = new Promise<void>((resolve) => control.once("exit", () => resolve()));

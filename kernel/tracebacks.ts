@@ -38,7 +38,7 @@ export function runtimeFailure(error: unknown, cellName: string, js: string, sou
     return {
       ename: "Error",
       evalue: String(error),
-      traceback: [`Error: ${String(error)}`, `    (the cell threw a ${kind}, not an Error object, so there is no stack)`],
+      traceback: [`Error: ${String(error)}`, `    (the cell threw a value of type ${kind}, not an Error object, so there is no stack)`],
     };
   }
   const ename = error.name || error.constructor?.name || "Error";
@@ -46,9 +46,10 @@ export function runtimeFailure(error: unknown, cellName: string, js: string, sou
   const frames = (error.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
   const traceback = [`${ename}: ${error.message}`];
   for (const frame of frames) {
-    if (frame.includes(`${cellName}:0:`)) {
+    const cellLine = new RegExp(`${escapeRegExp(cellName)}:(\\d+):`).exec(frame);
+    if (cellLine && !mapper.isCellCode(Number(cellLine[1]))) {
       continue; // the wrapper that calls the cell: not a line the user wrote
-    } else if (frame.includes(`${cellName}:`)) {
+    } else if (cellLine) {
       traceback.push(frame.replace(new RegExp(`${escapeRegExp(cellName)}:(\\d+):(\\d+)`), (_m, line: string) => `${cellName}, line ${mapper.cellLine(Number(line))}`));
     } else if (/node:vm|node:internal|dist\/kernel\/|kernel\/cells\./.test(frame)) {
       // Frames of the kernel and of node's vm say nothing about the user's code.
@@ -67,6 +68,11 @@ class LineMapper {
   constructor(js: string, source: string) {
     this.jsLines = js.split("\n");
     this.cellLines = source.split("\n");
+  }
+
+  /** False for lines of the wrapper around the converted code (before its first line, after its last). */
+  isCellCode(jsLine: number): boolean {
+    return jsLine >= 1 && jsLine <= this.jsLines.length;
   }
 
   /** The 1-based cell line for a 1-based line of the converted JavaScript. */

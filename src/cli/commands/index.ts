@@ -1,7 +1,10 @@
 // The command registry: one line per command. To add one, write
 // commands/<name>.ts exporting a Command (see ../command.ts) and list it here.
 import type { Command } from "../command.js";
+import { applyCommand } from "./apply.js";
 import { benchCommand } from "./bench.js";
+import { demoCommand } from "./demo.js";
+import { evalCommand } from "./eval.js";
 import { infoCommand } from "./info.js";
 import { kernelCommand } from "./kernel.js";
 import { replCommand } from "./repl.js";
@@ -13,4 +16,7 @@ export const COMMANDS: readonly Command[] = [
   benchCommand,
   replCommand,
   kernelCommand,
+  applyCommand,
+  evalCommand,
+  demoCommand,
 ];

@@ -84,7 +84,7 @@ describe("distill refuses bad setups before training", () => {
 
   it("unknown feature names, all listed", async () => {
     const step = distill({ teacher, data: mnist.train.take(64), epochs: 1, features: [{ student: "nope", teacher: "neither" }, { student: "fc1", teacher: "x" }], ...quiet });
-    const error = await models.mlp([784, 8, 10]).apply(step).catch((e: unknown) => e as Error);
+    const error = (await models.mlp([784, 8, 10]).apply(step).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(OptionError);
     for (const name of ['"nope"', '"neither"', '"fc1"', '"x"']) expect(error.message).toContain(name);
   });

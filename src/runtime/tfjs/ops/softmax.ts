@@ -18,17 +18,21 @@ function coerced(x: tf.Tensor, axis: number, f: Kernel, ctx: OpContext): tf.Tens
 }
 
 /**
- * tfjs's kernels normalise the last axis only. Any other axis uses the
- * max-shifted formula with keepDims reductions: no transposes, any rank
- * (wasm's Transpose mishandles rank > 6).
+ * tfjs's kernels normalise the last axis only. Any other axis is viewed as
+ * the middle of (outer, axis, inner) and normalised with the max-shifted
+ * formula: no transposes, and rank 3 whatever the input's rank (wasm's
+ * reductions transpose internally and go wrong above rank 6).
  */
 function alongAxis(x: tf.Tensor, axis: number, f: Kernel, log: boolean, ctx: OpContext): tf.Tensor {
   const a = normalizeAxis(axis, x.rank, ctx);
   if (a === x.rank - 1) return f(x);
-  const shifted = tf.sub(x, tf.max(x, a, true));
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const x3 = tf.reshape(x, [outer, x.shape[a]!, inner]);
+  const shifted = tf.sub(x3, tf.max(x3, 1, true));
   const exp = tf.exp(shifted);
-  const sum = tf.sum(exp, a, true);
-  return log ? tf.sub(shifted, tf.log(sum)) : tf.div(exp, sum);
+  const sum = tf.sum(exp, 1, true);
+  return tf.reshape(log ? tf.sub(shifted, tf.log(sum)) : tf.div(exp, sum), x.shape);
 }
 
 function entries(opType: string, f: Kernel, log: boolean): [OpEntry, OpEntry] {

@@ -1,0 +1,32 @@
+// compactor demo (what `npm start` runs): MNIST teacher → student alone and
+// distilled → comparison table and report.html.
+import { tableText } from "../../display/table.js";
+import { comparisonTable } from "../../demo/report.js";
+import { runDemo } from "../../demo/run.js";
+import type { Command } from "../command.js";
+import { withDisplays } from "../display-to-stderr.js";
+import { stringOption } from "../options.js";
+
+export const demoCommand: Command = {
+  name: "demo",
+  summary: "train an MNIST teacher, distill a small student, compare them and write report.html",
+  usage: "demo [--out report.html] [--quick]",
+  help: [
+    ["--out <path>", "where to write the HTML report (default report.html)"],
+    ["--quick", "a smoke run on slices of the data, one epoch each (seconds, for tests)"],
+  ],
+  options: { out: { type: "string" }, quick: { type: "boolean", default: false } },
+  positionals: [0, 0],
+  async run(input) {
+    const result = await withDisplays(input.json, () =>
+      runDemo({ quick: input.values.quick === true, out: stringOption(input, "out") ?? "report.html", log: input.log }),
+    );
+    const json = {
+      report: result.report,
+      seconds: result.seconds,
+      models: result.rows.map((r) => ({ ...r, recipe: result.recipes[r.model] })),
+    };
+    const text = `${tableText(comparisonTable(result.rows))}\nreport: ${result.report} (${result.seconds.toFixed(0)} s)`;
+    return { json, text };
+  },
+};
