@@ -30,8 +30,8 @@ export function demoPlan(options: { quick?: boolean } = {}): DemoPlan {
   const data = quick ? "mnist:train.take(512)" : "mnist:train";
   const test = quick ? "mnist:test.take(200)" : "mnist:test";
   const teacherEpochs = quick ? 1 : 2;
-  const studentEpochs = quick ? 1 : 5;
-  const common = { data, validation: test, batchSize: 128, lr: 1e-3 };
+  const studentEpochs = quick ? 2 : 5;
+  const common = { data, validation: test, batchSize: quick ? 32 : 128, lr: 1e-3 };
   return {
     teacher: {
       name: "teacher 784-1200-1200-10",

@@ -13,6 +13,7 @@ import type { Batch, TrainData } from "./data.js";
 import { seededRandom } from "./random.js";
 import { trainCompiled, type EpochRecordWithTensors } from "./loop.js";
 import { resolveOptions, type TrainOptions } from "./options.js";
+import { setDisplaySink } from "../display/sink.js";
 
 
 const FEATURES = 4;
@@ -221,6 +222,25 @@ describe("trainCompiled", () => {
     const shape = await run({ data: wrong }).catch((e: unknown) => e);
     expect(shape).toBeInstanceOf(ShapeError);
     expect((shape as Error).message).toMatch(/samples are \[8\] but model input "x" takes \[4\] per sample/);
+  });
+
+  it("shows one progress bar and one curve, each updated in place, ending with the final metrics", async () => {
+    const shown: { text: string; id?: string; update?: boolean; mime: string[] }[] = [];
+    setDisplaySink({
+      rich: false,
+      display: (bundle, options) => shown.push({ text: bundle["text/plain"], id: options?.displayId, update: options?.update, mime: Object.keys(bundle) }),
+      clearOutput: () => {},
+    });
+    try {
+      await run({ display: true, validation: BlobData.make(30, 2) });
+    } finally {
+      setDisplaySink(undefined);
+    }
+    const ids = new Set(shown.map((s) => s.id));
+    expect(ids.size).toBe(2); // the bar and the curve, nothing else
+    const bar = shown.filter((s) => s.text.startsWith("train ")).at(-1)!;
+    expect(bar.text).toMatch(/720\/720 .*\/s .*loss \d\.\d{4} · acc \d+\.\d\d% · test acc/);
+    expect(shown.some((s) => s.mime.includes("application/vnd.plotly.v1+json"))).toBe(true);
   });
 
   it("lists every bad option at once", () => {
