@@ -19,13 +19,14 @@ const COMMON_HELP: readonly (readonly [string, string])[] = [
   ["-h, --help", "show this help"],
 ];
 
-function usage(): string {
+async function usage(): Promise<string> {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   return [
     "Usage: compactor <command> [options]",
     "",
     "Commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Run `compactor <command> --help` for a command's options.",
   ].join("\n");
@@ -44,14 +45,14 @@ function commandUsage(command: Command): string {
   ].join("\n");
 }
 
-function findCommand(name: string): Command {
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+async function findCommand(name: string): Promise<Command> {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     throw new OptionError(
       `unknown command "${name}"; must be one of [${COMMANDS.map((c) => c.name).join(", ")}]. Run \`compactor --help\`.`,
     );
   }
-  return command;
+  return entry.load();
 }
 
 function parseCommandArgs(command: Command, argv: readonly string[]) {
@@ -92,10 +93,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-      process.stdout.write(usage() + "\n");
+      process.stdout.write((await usage()) + "\n");
       return name === undefined ? 1 : 0;
     }
-    const command = findCommand(name);
+    const command = await findCommand(name);
     const { positionals, values } = parseCommandArgs(command, rest);
     if (values.help) {
       process.stdout.write(commandUsage(command) + "\n");
