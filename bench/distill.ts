@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { datasets } from "../src/data/index.js";
 import { writeNpz } from "../src/formats/npz.js";
+import { setDisplaySink } from "../src/display/sink.js";
 import { makeTensor } from "../src/graph/tensor.js";
 import { models } from "../src/models/index.js";
 import { train } from "../src/train/steps.js";
@@ -29,6 +30,8 @@ const studentEpochs = value("student-epochs", 20);
 const seeds = value("seeds", 3);
 const withTorch = args.includes("--torch");
 
+// Step reports go to stderr: stdout carries the one JSON document.
+setDisplaySink({ rich: false, clearOutput() {}, display: (b, o) => void (o?.live === "partial" || (o?.update && o.live !== "final") || process.stderr.write(b["text/plain"] + "\n")) });
 const mnist = await datasets.mnist();
 const quiet = { display: false, batchSize: 128, lr: 1e-3, optimizer: "adam" } as const;
 const students = [[784, 300, 100, 10], [784, 30, 10]] as const;

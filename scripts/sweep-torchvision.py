@@ -205,6 +205,11 @@ def export(name, family, ctor, inputs, int_max, opset):
     model = ctor()
     with torch.no_grad():
         randomize_norms(model, gen)
+        # Some heads start at zero (torchvision's ViT): the output would be all zeros and the
+        # comparison meaningless, so give them random weights like every other layer.
+        for m in model.modules():
+            if isinstance(m, nn.Linear) and not m.weight.any():
+                m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * 0.05)
     model.eval()
     args = example_args(inputs, 2, gen, int_max)
     path = os.path.join(OUT, f"{name}.opset{opset}.onnx")

@@ -3,7 +3,9 @@
 // learning-rate schedules against their closed forms.
 import { describe, it, expect, beforeAll } from "vitest";
 import "@tensorflow/tfjs-backend-cpu";
+import "@tensorflow/tfjs-backend-wasm";
 import { tf } from "../runtime/tfjs/tf.js";
+import { registerTrainingKernels } from "../runtime/tfjs/grads/index.js";
 import { createOptimizer, type OptimizerSettings } from "./optimizers.js";
 import { learningRate } from "./schedule.js";
 
@@ -62,18 +64,22 @@ function ours(s: OptimizerSettings): number[] {
 
 const base: OptimizerSettings = { optimizer: "sgd", momentum: 0, nesterov: false, weightDecay: 0, betas: [0.9, 0.999], eps: 1e-8 };
 
-describe("optimizers follow PyTorch's update rules", () => {
+const cases: [string, OptimizerSettings][] = [
+  ["plain sgd", base],
+  ["sgd + momentum + weight decay", { ...base, momentum: 0.9, weightDecay: 0.01 }],
+  ["sgd + nesterov", { ...base, momentum: 0.9, nesterov: true }],
+  ["adam", { ...base, optimizer: "adam" }],
+  ["adam + L2", { ...base, optimizer: "adam", weightDecay: 0.1 }],
+  ["adamw", { ...base, optimizer: "adamw", weightDecay: 0.1 }],
+];
+
+// cpu runs the tf-ops update; wasm runs Adam through the fused kernel (grads/wasm_adam.ts).
+describe.each(["cpu", "wasm"])("optimizers follow PyTorch's update rules on %s", (backend) => {
   beforeAll(async () => {
-    await tf.setBackend("cpu");
+    await tf.setBackend(backend);
+    await tf.ready();
+    registerTrainingKernels(backend);
   });
-  const cases: [string, OptimizerSettings][] = [
-    ["plain sgd", base],
-    ["sgd + momentum + weight decay", { ...base, momentum: 0.9, weightDecay: 0.01 }],
-    ["sgd + nesterov", { ...base, momentum: 0.9, nesterov: true }],
-    ["adam", { ...base, optimizer: "adam" }],
-    ["adam + L2", { ...base, optimizer: "adam", weightDecay: 0.1 }],
-    ["adamw", { ...base, optimizer: "adamw", weightDecay: 0.1 }],
-  ];
   for (const [name, settings] of cases) {
     it(name, () => {
       const before = tf.memory().numTensors;
@@ -85,6 +91,13 @@ describe("optimizers follow PyTorch's update rules", () => {
   }
   it("adam and adamw differ when weight decay is set", () => {
     expect(ours({ ...base, optimizer: "adam", weightDecay: 0.1 })).not.toEqual(ours({ ...base, optimizer: "adamw", weightDecay: 0.1 }));
+  });
+  it(`runs Adam ${backend === "wasm" ? "in the SIMD module" : "as tf ops"}`, async () => {
+    const info = await tf.profile(() => {
+      ours({ ...base, optimizer: "adam" });
+    });
+    // The fused path runs no tf kernels at all.
+    expect(info.kernels.some((k) => k.name === "Sqrt")).toBe(backend !== "wasm");
   });
 });
 

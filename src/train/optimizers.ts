@@ -6,6 +6,7 @@
 // The bias corrections are folded into one scalar step size and ε so each
 // variable costs a dozen elementwise kernels, all inside one tidy.
 import { tf } from "../runtime/tfjs/tf.js";
+import { createFusedAdamState, type FusedAdamState } from "../runtime/tfjs/grads/index.js";
 import type { OptimizerName } from "./options.js";
 
 export interface OptimizerSettings {
@@ -68,10 +69,12 @@ function adam(s: OptimizerSettings): Optimizer {
   const [beta1, beta2] = s.betas;
   const decoupled = s.optimizer === "adamw";
   const moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
+  // On wasm the moments live in a SIMD module and each variable is one pass (grads/wasm_adam.ts).
+  let fused: FusedAdamState | undefined | null = null;
   let t = 0;
   return {
     get stateSize() {
-      return moments.size * 2;
+      return moments.size * 2 + (fused?.size ?? 0);
     },
     step(variables, grads, lr) {
       t += 1;
@@ -79,10 +82,18 @@ function adam(s: OptimizerSettings): Optimizer {
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
       const stepSize = (lr * bc2Sqrt) / bc1;
       const epsHat = s.eps * bc2Sqrt;
+      // Chosen at the first step, on the backend training runs on, and kept.
+      if (fused === null) fused = createFusedAdamState();
+      const simd = fused;
+      const fusedAttrs = { beta1, beta2, stepSize, epsHat, l2: decoupled ? 0 : s.weightDecay, decay: decoupled ? 1 - lr * s.weightDecay : 1 };
       tf.tidy(() => {
         for (const [name, w] of variables) {
           let g = grads[name];
           if (g === undefined) continue;
+          if (simd !== undefined) {
+            w.assign(simd.update(name, w, g, fusedAttrs));
+            continue;
+          }
           let state = moments.get(name);
           if (state === undefined) {
             state = { m: tf.variable(tf.zerosLike(w), false), v: tf.variable(tf.zerosLike(w), false) };
@@ -103,6 +114,7 @@ function adam(s: OptimizerSettings): Optimizer {
         v.dispose();
       }
       moments.clear();
+      fused?.dispose();
     },
   };
 }

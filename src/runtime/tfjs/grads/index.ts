@@ -4,15 +4,24 @@
 import { tf } from "../tf.js";
 import { registerAllGradients } from "./all_gradients.js";
 import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.js";
+import { depthwiseConv2dBackpropFilterConfig } from "./depthwise_conv2d_backprop_filter.js";
+import { depthwiseConv2dBackpropInputConfig } from "./depthwise_conv2d_backprop_input.js";
 import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.js";
 import { registerWasmMatMul } from "./wasm_mat_mul.js";
+
+export { createFusedAdamState, type FusedAdamState, type AdamUpdateAttrs } from "./wasm_adam.js";
 
 // Gradients are needed on every backend; tfjs-core does not register them itself.
 await registerAllGradients();
 
 /** Kernels the backend lacks, by backend name. */
 const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({
-  wasm: [conv2dBackpropFilterConfig, unsortedSegmentSumConfig],
+  wasm: [
+    conv2dBackpropFilterConfig,
+    depthwiseConv2dBackpropInputConfig,
+    depthwiseConv2dBackpropFilterConfig,
+    unsortedSegmentSumConfig,
+  ],
 });
 
 /** Kernel wrappers that keep gradients on a backend's fast paths. */

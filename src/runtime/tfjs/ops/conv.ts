@@ -44,12 +44,6 @@ export const convFilterLayout: InputLayout = {
   },
 };
 
-/** tfjs refuses strides and dilations both above 1: run at stride 1 and subsample. */
-function subsample(y: tf.Tensor4D, strides: [number, number]): tf.Tensor4D {
-  if (strides[0] === 1 && strides[1] === 1) return y;
-  return tf.stridedSlice(y, [0, 0, 0, 0], y.shape, [1, strides[0], strides[1], 1]) as tf.Tensor4D;
-}
-
 function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs: Attrs, spatialRank: number, ctx: OpContext): tf.Tensor4D {
   const group = attrs.group as number;
   const cin = x.shape[3];
@@ -60,10 +54,15 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     throw shapeError(ctx, `kernel_shape [${declared.join(", ")}] does not match the weights' spatial dims`);
   }
   const g = geometry(attrs, spatialRank, [x.shape[1], x.shape[2]], kernel, ctx);
-  const dilated = g.dilations[0] > 1 || g.dilations[1] > 1;
-  const strides: [number, number] = dilated ? [1, 1] : g.strides;
+  // tfjs differentiates no dilated conv (its Conv2D, depthwise and fused
+  // gradients all assert dilation 1, and its cpu backprop kernels ignore
+  // dilations), nor stride and dilation together: a dilated conv runs as the
+  // undilated one whose taps are spread apart by zeros, the same function,
+  // differentiable on every backend (d² more multiply-adds in that layer).
+  const spread = dilateFilter(w, g.dilations);
+  const strides = g.strides;
   const pad = tfPad(g.pads);
-  const common = { strides, pad, dilations: g.dilations, dataFormat: "NHWC" as const };
+  const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const };
   let y: tf.Tensor4D;
   if (depthwise) {
     // tfjs's fused depthwise conv takes no explicit pads: use "same" when the
@@ -71,18 +70,18 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     // the input (a copy: 7% of MobileNetV2's time before this shortcut).
     const same = samePads([x.shape[1], x.shape[2]], kernel, strides, g.dilations).every((p, i) => p === g.pads[i]);
     const padded = pad === "valid" || same ? x : tf.pad(x, pad);
-    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: w, bias: b, pad: same && pad !== "valid" ? "same" : "valid" });
+    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: spread, bias: b, pad: same && pad !== "valid" ? "same" : "valid" });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
-    y = tf.fused.conv2d({ x, filter: w, bias: b, ...common });
+    y = tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
   } else {
     if (cin % group !== 0 || w.shape[2] * group !== cin) throw shapeError(ctx, `${cin} input channels do not split into ${group} groups of ${w.shape[2]}`);
     const xs = tf.split(x, group, 3);
-    const ws = tf.split(w, group, 3);
-    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, pad, "NHWC", g.dilations)), 3) as tf.Tensor4D;
+    const ws = tf.split(spread, group, 3);
+    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, pad, "NHWC")), 3) as tf.Tensor4D;
     if (b) y = tf.add(y, b);
   }
-  return dilated ? subsample(y, g.strides) : y;
+  return y;
 }
 
 function runConv([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {

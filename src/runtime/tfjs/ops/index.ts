@@ -14,6 +14,7 @@ import { GELU_OPS } from "./gelu.js";
 import { LOGIC_OPS } from "./logic.js";
 import { LOSS_OPS } from "./loss.js";
 import { MATMUL_OPS } from "./matmul.js";
+import { MOD_OPS } from "./mod.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import { ONE_HOT_OPS } from "./one-hot.js";
 import { PAD_OPS } from "./pad.js";
@@ -44,6 +45,7 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...LOGIC_OPS,
   ...LOSS_OPS,
   ...MATMUL_OPS,
+  ...MOD_OPS,
   ...NORMALIZATION_OPS,
   ...ONE_HOT_OPS,
   ...PAD_OPS,
