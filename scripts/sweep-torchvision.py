@@ -37,6 +37,9 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "large", "sweep")
 SEED = 20240607
 OPSETS = (13, 14)
+# Export-time length of a symbolic "seq" axis; bench/sweep.mjs runs another length, so the
+# exported graph must really compute its shapes at run time.
+SEQ_AT_EXPORT = 11
 
 # The fixture script's norm randomizer (PyTorch's default BatchNorm is an identity in eval mode).
 _spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(os.path.dirname(__file__), "make-fixtures.py"))
@@ -126,6 +129,46 @@ class TokenLSTM(nn.Module):
         return torch.log_softmax(self.head(y.max(dim=1).values), dim=-1)
 
 
+class TextTransformer(nn.Module):
+    """Text classifier with a run-time sequence length: padding-aware Embedding, sinusoidal
+    positions sliced to the input's length, key padding mask from token 0, masked mean pooling."""
+
+    def __init__(self, vocab=50, d=32, heads=4, max_len=64):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d, padding_idx=0)
+        position = torch.arange(max_len).unsqueeze(1)
+        freq = torch.exp(torch.arange(0, d, 2) * (-torch.log(torch.tensor(10000.0)) / d))
+        pe = torch.zeros(max_len, d)
+        pe[:, 0::2] = torch.sin(position * freq)
+        pe[:, 1::2] = torch.cos(position * freq)
+        self.register_buffer("pe", pe)
+        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=64, dropout=0.1, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = nn.Linear(d, 3)
+
+    def forward(self, tokens):
+        # Token 0 is padding; the first position is always kept so no row is fully masked.
+        pad = (tokens == 0) & (torch.arange(tokens.shape[1]) > 0)
+        x = self.embed(tokens) * (self.embed.embedding_dim ** 0.5) + self.pe[: tokens.shape[1]]
+        y = self.encoder(x, src_key_padding_mask=pad)
+        keep = (~pad).unsqueeze(-1).to(y.dtype)
+        return self.head((y * keep).sum(dim=1) / keep.sum(dim=1))
+
+
+class CrossAttention(nn.Module):
+    """nn.MultiheadAttention used directly: separate key/value sizes (kdim/vdim), no bias,
+    averaged attention weights returned and used."""
+
+    def __init__(self, d=32, kdim=24, heads=4):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(d, heads, kdim=kdim, vdim=kdim, bias=False, batch_first=True)
+        self.head = nn.Linear(d, 4)
+
+    def forward(self, query, memory):
+        y, weights = self.attn(query, memory, memory, need_weights=True)
+        return self.head(y.mean(dim=1)) + weights.amax(dim=(1, 2)).unsqueeze(-1)
+
+
 # ---------------------------------------------------------------- the sweep
 
 def image(size, channels=3):
@@ -183,13 +226,32 @@ MODELS = {
     "gru_initial_state": ("rnn", lambda: Recurrent("gru", 1, False, True, initial_state=True),
                           [seq("x", [None, 9, 12], 0), seq("h0", [1, None, 20], 1)], None),
     "lstm_tokens": ("rnn", TokenLSTM, [seq("tokens", [None, 14], 0, "int64")], 60),
+    # Export variants that change the graph PyTorch writes rather than the model.
+    "resnet18_unfolded": ("variant", lambda: tvm.resnet18(), image(64), None, {"fold": False}),
+    "resnet18_batchnorm_kept": ("variant", lambda: tvm.resnet18(), image(64), None, {"preserve": True}),
+    "mobilenet_v3_small_unfolded": ("variant", lambda: tvm.mobilenet_v3_small(), image(64), None, {"fold": False}),
+    "vit_small_unfolded": ("variant", small_vit, image(64), None, {"fold": False}),
+    "encoder_unfolded": ("variant", lambda: Encoder(norm_first=True, activation="gelu"), [seq("x", [None, 11, 32], 0)], None,
+                         {"fold": False}),
+    "lstm_unfolded": ("variant", lambda: Recurrent("lstm", 2, True, True), [seq("x", [None, 9, 12], 0)], None, {"fold": False}),
+    # A symbolic sequence axis: shapes are computed at run time (bench/sweep.mjs runs another length).
+    "encoder_dynamic_seq": ("transformer", lambda: Encoder(batch_first=True), [seq("x", [None, "seq", 32], 0)], None),
+    "encoder_seq_first_dynamic_seq": ("transformer", lambda: Encoder(batch_first=False), [seq("x", ["seq", None, 32], 1)], None),
+    "text_transformer_dynamic_seq": ("transformer", TextTransformer, [seq("tokens", [None, "seq"], 0, "int64")], 50),
+    "cross_attention": ("transformer", CrossAttention,
+                        [seq("query", [None, 6, 32], 0), seq("memory", [None, "seq", 24], 0)], None),
+    "lstm_bidirectional_dynamic_seq": ("rnn", lambda: Recurrent("lstm", 2, True, True), [seq("x", [None, "seq", 12], 0)], None),
+    "gru_seq_first_dynamic_seq": ("rnn", lambda: Recurrent("gru", 2, True, False), [seq("x", ["seq", None, 12], 1)], None),
+    "lstm_tokens_dynamic_seq": ("rnn", TokenLSTM, [seq("tokens", [None, "seq"], 0, "int64")], 60),
+    "maxvit_t": ("vit", lambda: tvm.maxvit_t(), image(224), None),
+    "swin_v2_t": ("vit", lambda: tvm.swin_v2_t(), image(64), None),
 }
 
 
 def example_args(inputs, batch, gen, int_max):
     args = []
     for spec in inputs:
-        shape = [batch if d is None else d for d in spec["shape"]]
+        shape = [batch if d is None else SEQ_AT_EXPORT if isinstance(d, str) else d for d in spec["shape"]]
         if spec["dtype"] == "int64":
             args.append(torch.randint(0, int_max, shape, generator=gen))
         elif spec["dtype"] == "bool":
@@ -199,7 +261,7 @@ def example_args(inputs, batch, gen, int_max):
     return tuple(args)
 
 
-def export(name, family, ctor, inputs, int_max, opset):
+def export(name, family, ctor, inputs, int_max, opset, fold=True, preserve=False):
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
     model = ctor()
@@ -213,13 +275,17 @@ def export(name, family, ctor, inputs, int_max, opset):
     model.eval()
     args = example_args(inputs, 2, gen, int_max)
     path = os.path.join(OUT, f"{name}.opset{opset}.onnx")
-    dynamic = {spec["name"]: {spec["batchAxis"]: "batch"} for spec in inputs}
+    dynamic = {spec["name"]: {axis: "batch" if d is None else d for axis, d in enumerate(spec["shape"]) if not isinstance(d, int)}
+               for spec in inputs}
     dynamic["output"] = {0: "batch"}
+    # fold=False keeps weight arithmetic and shape chains in the graph; preserve=True keeps
+    # BatchNormalization nodes instead of folding them into the convolutions.
+    mode = torch.onnx.TrainingMode.PRESERVE if preserve else torch.onnx.TrainingMode.EVAL
     start = time.time()
     # Not under no_grad: with gradients off, PyTorch's encoder layers take a fused fast path
     # (aten::_transformer_encoder_layer_fwd) that has no ONNX export.
     torch.onnx.export(model, args, path, opset_version=opset, input_names=[s["name"] for s in inputs],
-                      output_names=["output"], dynamic_axes=dynamic, do_constant_folding=True)
+                      output_names=["output"], dynamic_axes=dynamic, do_constant_folding=fold, training=mode)
     proto = onnx.load(path)
     onnx.checker.check_model(proto)
     return {
@@ -227,7 +293,9 @@ def export(name, family, ctor, inputs, int_max, opset):
         "family": family,
         "opset": opset,
         "file": os.path.basename(path),
-        "inputs": [{"name": s["name"], "batchAxis": s["batchAxis"], "dtype": s["dtype"]} for s in inputs],
+        "inputs": [{"name": s["name"], "batchAxis": s["batchAxis"], "dtype": s["dtype"],
+                    "symbolic": sorted({d for d in s["shape"] if isinstance(d, str)})} for s in inputs],
+        "options": {"fold": fold, "preserve": preserve},
         "intMax": int_max,
         "params": sum(p.numel() for p in model.parameters()),
         "bytes": os.path.getsize(path),
@@ -248,14 +316,14 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     manifest_path = os.path.join(OUT, "manifest.json")
     manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {"models": [], "failed": []}
-    for name, (family, ctor, inputs, int_max) in MODELS.items():
+    for name, (family, ctor, inputs, int_max, *options) in MODELS.items():
         if args.only and name not in args.only:
             continue
         for opset in args.opsets:
             manifest["models"] = [m for m in manifest["models"] if not (m["name"] == name and m["opset"] == opset)]
             manifest["failed"] = [m for m in manifest["failed"] if not (m["name"] == name and m["opset"] == opset)]
             try:
-                entry = export(name, family, ctor, inputs, int_max, opset)
+                entry = export(name, family, ctor, inputs, int_max, opset, **(options[0] if options else {}))
                 manifest["models"].append(entry)
                 print(f"{name} opset {opset}: {entry['bytes'] / 2**20:.1f} MiB in {entry['exportSeconds']} s; ops {' '.join(entry['ops'])}", flush=True)
             except Exception as error:  # an exporter failure is a result of the sweep, recorded with its reason
