@@ -145,7 +145,7 @@ function table() {
     `largest |ort| value; pass is ≤ ${RTOL} at batch 1 and 2. Times are single runs at batch 2 (the second call after compile, so`,
     `not a latency benchmark; see the inference section for that), on ${cpu} shared with other jobs.`,
     "",
-    `**${passed}/${results.length} pass.**${exportFailures.length ? ` Export failures (PyTorch's exporter, not our runtime): ${exportFailures.map((f) => `${f.name}@${f.opset} (${f.error})`).join("; ")}.` : " Every model in the sweep exported."}`,
+    `**${passed}/${results.length} pass.**${exportFailures.length ? ` Export failures (PyTorch's exporter, not our runtime): ${exportFailures.map((f) => `${f.name}@${f.opset} (${f.error.split(". Please")[0]})`).join("; ")}.` : " Every model in the sweep exported."}`,
     "",
     "| model | opset | family | params (M) | max rel b1 | max rel b2 | tfjs ms b2 | ort ms b2 | status |",
     "|---|---|---|---|---|---|---|---|---|",

@@ -20,6 +20,15 @@ describe("randomInputs", () => {
     expect(randomInputs(g, { seed: 1, batch: 2, dims: { seq: 5 } }).x!.data).toEqual(a.x!.data);
     expect(randomInputs(g, { seed: 2, batch: 2, dims: { seq: 5 } }).x!.data).not.toEqual(a.x!.data);
   });
+  it("gives --batch to a batch axis that is not axis 0 (sequence-first RNNs and encoders)", () => {
+    const g = graphWith([
+      { name: "x", dtype: "float32", shape: [9, "batch", 12] },
+      { name: "h0", dtype: "float32", shape: [2, "batch_size", 20] },
+    ]);
+    const feeds = randomInputs(g, { seed: 0, batch: 3 });
+    expect(feeds.x!.dims).toEqual([9, 3, 12]);
+    expect(feeds.h0!.dims).toEqual([2, 3, 20]);
+  });
   it("lists every dim and dtype it cannot fill", () => {
     const g = graphWith([
       { name: "x", dtype: "float32", shape: ["batch", "seq", "feat"] },

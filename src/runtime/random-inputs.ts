@@ -1,6 +1,7 @@
 // Seeded random feeds for a graph's inputs: `compactor run`/`bench` without
 // --inputs, checking a saved model against the in-memory one, latency runs.
-// Symbolic dims resolve as axis 0 → batch, others → dims[name].
+// Symbolic dims resolve as dims[name], else axis 0 or a dim named like the
+// batch ("batch", "batch_size", "N") → batch; any other is reported.
 import { OptionError } from "../errors.js";
 import { allocate, makeTensor, numElements } from "../graph/tensor.js";
 import type { DType, Graph, Tensor, ValueInfo } from "../graph/types.js";
@@ -16,6 +17,13 @@ export interface RandomInputOptions {
   readonly intMax?: number;
 }
 
+/**
+ * Names exporters give the batch axis wherever it sits: sequence-first RNNs and
+ * encoders (PyTorch's batch_first=False) carry it on axis 1, so `--batch` must
+ * reach it there too.
+ */
+const BATCH_DIM_NAMES: ReadonlySet<string> = new Set(["batch", "batch_size", "batchsize", "n"]);
+
 const INTEGER_DTYPES: readonly DType[] = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"];
 
 function resolveDims(input: ValueInfo, options: RandomInputOptions, problems: string[]): number[] | undefined {
@@ -27,7 +35,7 @@ function resolveDims(input: ValueInfo, options: RandomInputOptions, problems: st
   input.shape.forEach((dim, axis) => {
     if (typeof dim === "number" && dim >= 0) dims.push(dim);
     else if (typeof dim === "string" && dim !== "" && options.dims?.[dim] !== undefined) dims.push(options.dims[dim]!);
-    else if (axis === 0) dims.push(options.batch);
+    else if (axis === 0 || (typeof dim === "string" && BATCH_DIM_NAMES.has(dim.toLowerCase()))) dims.push(options.batch);
     else problems.push(`input "${input.name}" dim ${axis} is ${dim === null ? "unknown" : `"${dim}"`}: pass --dim ${typeof dim === "string" && dim ? dim : "<name>"}=N`);
   });
   return dims;

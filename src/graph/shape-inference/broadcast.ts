@@ -1,6 +1,7 @@
 // Elementwise ops with numpy broadcasting: arithmetic, comparisons, logic,
 // Where, variadic Sum/Mean/Min/Max. Small shape-like values are folded so
 // PyTorch's shape arithmetic (Shape → Gather → Mul → Concat) stays known.
+import { attrInt } from "../attributes.js";
 import type { DType, Dim } from "../types.js";
 import { broadcast, divide, multiply } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
@@ -113,7 +114,17 @@ export const broadcastRules: readonly ShapeRule[] = [
     },
   },
   binary("Pow", numeric((a, b) => a ** b)),
-  binary("Mod", numeric((a, b) => a % b)),
+  {
+    opType: "Mod",
+    since: 1,
+    infer: (ctx) => {
+      // fmod=1 is C's remainder (sign of the dividend, JS's %); fmod=0 takes the divisor's sign.
+      const fmod = attrInt(ctx.node, "fmod", 0) === 1;
+      const fold: Fold = ([a, b]) =>
+        typeof a === "number" && typeof b === "number" && b !== 0 ? (fmod ? a % b : a - Math.floor(a / b) * b) : null;
+      return [elementwise(ctx, [0, 1], ctx.dtype(0) ?? ctx.dtype(1), fold)];
+    },
+  },
   binary("And", numeric((a, b) => (a && b ? 1 : 0))),
   binary("Or", numeric((a, b) => (a || b ? 1 : 0))),
   binary("Xor", numeric((a, b) => (!!a !== !!b ? 1 : 0))),

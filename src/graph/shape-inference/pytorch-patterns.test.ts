@@ -137,4 +137,17 @@ describe("PyTorch export patterns", () => {
     expect(report.graph.outputs[0].shape).toBeUndefined();
     expect(report.unknownOps.map((u) => u.op)).toEqual(["MysteryShape"]);
   });
+
+  it("Mod folds with the divisor's sign (fmod=0) or the dividend's (fmod=1), as Swin's window padding needs", () => {
+    const b = new GraphBuilder({ name: "mod-fold", opset: 13 });
+    const a = b.constant(int64([4], [-7, 7, -7, 6]));
+    const d = b.constant(int64([4], [3, -3, -3, 4]));
+    const [floored] = b.node("Mod", [a, d]);
+    const [truncated] = b.node("Mod", [a, d], { fmod: 1 });
+    b.output(floored, "floored");
+    b.output(truncated, "truncated");
+    const report = inferShapesWithReport(b.build());
+    expect(report.facts.get("floored")?.value).toEqual([2, -2, -1, 2]);
+    expect(report.facts.get("truncated")?.value).toEqual([-1, 1, -1, 2]);
+  });
 });

@@ -45,6 +45,11 @@ export const [reduceMax1, reduceMax18] = reduction("ReduceMax", (x, a, k) => tf.
 export const [reduceMin1, reduceMin18] = reduction("ReduceMin", (x, a, k) => tf.min(x, a, k), 18);
 export const [reduceProd1, reduceProd18] = reduction("ReduceProd", (x, a, k) => tf.prod(x, a, k), 18);
 export const [reduceL21, reduceL218] = reduction("ReduceL2", l2, 18);
+// torch.logsumexp, x.abs().sum(), x.pow(2).sum() and log(sum) export as these; logSumExp is the stable form.
+export const [reduceLogSumExp1, reduceLogSumExp18] = reduction("ReduceLogSumExp", (x, a, k) => tf.logSumExp(x, a, k), 18);
+export const [reduceL11, reduceL118] = reduction("ReduceL1", (x, a, k) => tf.sum(tf.abs(x), a, k), 18);
+export const [reduceSumSquare1, reduceSumSquare18] = reduction("ReduceSumSquare", (x, a, k) => tf.sum(tf.square(x), a, k), 18);
+export const [reduceLogSum1, reduceLogSum18] = reduction("ReduceLogSum", (x, a, k) => tf.log(tf.sum(x, a, k)), 18);
 
 function argReduce(opType: string, f: (x: tf.Tensor, axis: number) => tf.Tensor): OpEntry {
   return {
@@ -71,5 +76,6 @@ export const argMin = argReduce("ArgMin", (x, axis) => tf.argMin(x, axis));
 
 export const REDUCE_OPS: readonly OpEntry[] = [
   reduceMean1, reduceMean18, reduceSum1, reduceSum13, reduceMax1, reduceMax18, reduceMin1, reduceMin18,
-  reduceProd1, reduceProd18, reduceL21, reduceL218, argMax, argMin,
+  reduceProd1, reduceProd18, reduceL21, reduceL218, reduceLogSumExp1, reduceLogSumExp18, reduceL11, reduceL118,
+  reduceSumSquare1, reduceSumSquare18, reduceLogSum1, reduceLogSum18, argMax, argMin,
 ];

@@ -1,0 +1,26 @@
+// IsNaN and IsInf (opset 9/10): masks PyTorch exports for torch.isnan/isinf
+// and nan_to_num-style guards. IsInf can leave out either infinity.
+import { tf } from "../tf.js";
+import type { OpEntry } from "./types.js";
+
+const isNaN: OpEntry = { opType: "IsNaN", since: 9, layout: "elementwise", run: ([x]) => [tf.isNaN(x!)] };
+
+const isInf: OpEntry = {
+  opType: "IsInf",
+  since: 10,
+  layout: "elementwise",
+  attributes: { detect_negative: { type: "int", default: 1 }, detect_positive: { type: "int", default: 1 } },
+  run([x], attrs) {
+    return [
+      tf.tidy(() => {
+        const inf = tf.isInf(x!);
+        if (attrs.detect_negative === 1 && attrs.detect_positive === 1) return inf;
+        if (attrs.detect_negative !== 1 && attrs.detect_positive !== 1) return tf.zerosLike(inf);
+        const positive = tf.greater(x!, tf.scalar(0, x!.dtype));
+        return tf.logicalAnd(inf, attrs.detect_positive === 1 ? positive : tf.logicalNot(positive));
+      }),
+    ];
+  },
+};
+
+export const FLOAT_CLASS_OPS: readonly OpEntry[] = [isNaN, isInf];
