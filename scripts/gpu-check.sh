@@ -19,7 +19,7 @@ pack() {
   cd "$(dirname "$0")/.."
   local out=dist/gpu-check stage=dist/gpu-check/stage
   rm -rf "$out" && mkdir -p "$stage/node_modules"
-  npx tsc scripts/gpu-check.ts --outDir "$stage/app" --rootDir . --module nodenext --moduleResolution nodenext \
+  node node_modules/typescript/bin/tsc scripts/gpu-check.ts --outDir "$stage/app" --rootDir . --module nodenext --moduleResolution nodenext \
     --target es2022 --skipLibCheck --strict false --noEmitOnError false >/dev/null || true
   test -f "$stage/app/scripts/gpu-check.js" || { echo "gpu-check: compiling scripts/gpu-check.ts failed" >&2; exit 1; }
   echo '{"type": "module"}' >"$stage/app/package.json"

@@ -30,6 +30,7 @@ import traceback
 import onnx
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 import torchvision.models as tvm
 from torchvision.models.vision_transformer import VisionTransformer
 
@@ -169,6 +170,32 @@ class CrossAttention(nn.Module):
         return self.head(y.mean(dim=1)) + weights.amax(dim=(1, 2)).unsqueeze(-1)
 
 
+class ExtraLayers(nn.Module):
+    """Layers beyond torchvision's classifiers that custom image models use: GroupNorm and
+    InstanceNorm, CELU, Mish, Softsign, GLU, LPPool, ceil-mode pools, circular padding,
+    PixelShuffle, bicubic upsampling, adaptive max pooling, sign/round, isnan guards,
+    logsumexp, BatchNorm1d in the head."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1, padding_mode="circular"), nn.GroupNorm(4, 16), nn.CELU(0.7))
+        self.block = nn.Sequential(nn.Conv2d(16, 16, 3, padding=1), nn.InstanceNorm2d(16, affine=True), nn.Mish(),
+                                   nn.MaxPool2d(3, 2, ceil_mode=True))
+        self.gate = nn.Conv2d(16, 32, 1)
+        self.up = nn.Sequential(nn.Conv2d(16, 64, 1), nn.PixelShuffle(2), nn.Upsample(scale_factor=0.5, mode="bicubic"))
+        self.lp = nn.LPPool2d(2, 2, ceil_mode=False)
+        self.head = nn.Sequential(nn.Linear(16 * 2 * 2 + 16, 32), nn.BatchNorm1d(32), nn.Softsign(), nn.Linear(32, 6))
+
+    def forward(self, x):
+        y = self.block(self.stem(x))
+        y = F.glu(self.gate(y), dim=1)
+        y = self.up(y) + torch.sign(y) * torch.round(y * 4) / 4
+        y = torch.where(torch.isnan(y) | torch.isinf(y), torch.zeros_like(y), y)
+        pooled = F.adaptive_max_pool2d(self.lp(F.avg_pool2d(y, 3, 1, 1, ceil_mode=True, count_include_pad=False)), 2)
+        summary = torch.logsumexp(y.flatten(2), dim=2)
+        return self.head(torch.cat([pooled.flatten(1), summary], dim=1))
+
+
 # ---------------------------------------------------------------- the sweep
 
 def image(size, channels=3):
@@ -243,6 +270,7 @@ MODELS = {
     "lstm_bidirectional_dynamic_seq": ("rnn", lambda: Recurrent("lstm", 2, True, True), [seq("x", [None, "seq", 12], 0)], None),
     "gru_seq_first_dynamic_seq": ("rnn", lambda: Recurrent("gru", 2, True, False), [seq("x", ["seq", None, 12], 1)], None),
     "lstm_tokens_dynamic_seq": ("rnn", TokenLSTM, [seq("tokens", [None, "seq"], 0, "int64")], 60),
+    "extra_layers": ("layers", ExtraLayers, image(32), None),
     "maxvit_t": ("vit", lambda: tvm.maxvit_t(), image(224), None),
     "swin_v2_t": ("vit", lambda: tvm.swin_v2_t(), image(64), None),
 }

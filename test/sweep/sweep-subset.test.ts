@@ -21,6 +21,7 @@ const SUBSET: readonly { file: string; covers: string; intMax?: number }[] = [
   { file: "text_transformer_dynamic_seq.opset14.onnx", covers: "run-time sequence length, Embedding, positions sliced by shape", intMax: 50 },
   { file: "lstm_seq_first_state.opset14.onnx", covers: "bidirectional LSTM, batch on axis 1, initial states as inputs" },
   { file: "gru_seq_first_dynamic_seq.opset13.onnx", covers: "2-layer bidirectional GRU, sequence-first, run-time length" },
+  { file: "extra_layers.opset14.onnx", covers: "GroupNorm, CELU, Mish, LPPool, PixelShuffle, sign/round, isnan, logsumexp" },
 ];
 
 const present = SUBSET.filter((m) => existsSync(join(SWEEP_DIR, m.file)));
