@@ -1,12 +1,3 @@
-// A small seeded generator (mulberry32) for the loop's own randomness: shift
-// offsets and per-step dropout seeds. Same seed, same sequence, every platform.
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The loop's own randomness (shift offsets, per-step dropout seeds) comes from
+// the project's one seeded generator.
+export { seededRandom } from "../random.js";
