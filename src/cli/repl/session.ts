@@ -49,6 +49,9 @@ export class TypeScriptSession {
     this.converter = this.converterModule.createConverter();
     Object.assign(this.exports, this.preload.values);
     this.prevDecl = preloadDeclarations(this.preload);
+    // The first conversion that sees the preload's declarations parses every
+    // .d.ts behind them (about a second); pay it now, while the user types.
+    this.converter.convert(this.prevDecl, "0");
     const target = this.exports;
     const hostRequire = this.makeRequire();
     // The proxy lets converted code redefine names with defineProperty (imports do this).
