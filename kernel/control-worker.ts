@@ -2,9 +2,12 @@
 // control (interrupt, shutdown, kernel_info). They live on this worker thread
 // because a synchronous cell (`while (true) {}`) blocks the main thread: an
 // interrupt_request arriving here becomes SIGINT to our own process, which vm's
-// breakOnSigint turns into an exception in the running cell.
+// breakOnSigint turns into an exception in the running cell. Code that runs
+// after a cell's first await is outside vm; if the main thread stays stuck in
+// it, MainThreadBreaker (stuck-main-thread.ts) stops it.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
+import { MainThreadBreaker } from "./stuck-main-thread.js";
 import { decode, encode, Signer, type Message } from "./wire.js";
 
 export interface ControlWorkerData {
@@ -14,6 +17,8 @@ export interface ControlWorkerData {
   signatureScheme: string;
   session: string;
   kernelInfo: Record<string, unknown>;
+  /** The main thread's liveness counter (startLivenessCounter). */
+  liveness: SharedArrayBuffer;
 }
 
 /** What the worker tells the main thread. */
@@ -21,6 +26,8 @@ export type ControlEvent =
   | { type: "ready" }
   | { type: "shutdown"; restart: boolean }
   | { type: "log"; line: string }
+  /** The main thread's JavaScript was terminated after it ignored an interrupt. */
+  | { type: "terminated" }
   | { type: "failed"; reason: string };
 
 const data = workerData as ControlWorkerData;
@@ -28,6 +35,16 @@ const signer = new Signer(data.key, data.signatureScheme);
 const heartbeat = new zmq.Reply({ linger: 0 });
 const control = new zmq.Router({ linger: 0 });
 const post = (event: ControlEvent) => parentPort!.postMessage(event);
+const breaker = new MainThreadBreaker(data.liveness);
+
+/** SIGINT to our own process; if the main thread does not respond, terminate its JavaScript. */
+function interruptMainThread(): void {
+  process.kill(process.pid, "SIGINT");
+  void breaker.breakIfStuck().then(
+    (terminated) => terminated && post({ type: "terminated" }),
+    (error: unknown) => post({ type: "log", line: `interrupt: could not stop the main thread: ${(error as Error).message}` }),
+  );
+}
 
 async function echoHeartbeats(): Promise<void> {
   for await (const frames of heartbeat) await heartbeat.send(frames);
@@ -48,14 +65,14 @@ async function handle(message: Message): Promise<void> {
   const reply = (msgType: string, content: Record<string, unknown>) => control.send(encode({ msgType, content, parent: message }, signer, data.session));
   switch (message.header.msg_type) {
     case "interrupt_request":
-      process.kill(process.pid, "SIGINT");
+      interruptMainThread();
       await reply("interrupt_reply", { status: "ok" });
       return;
     case "shutdown_request": {
       const restart = message.content.restart === true;
       await reply("shutdown_reply", { status: "ok", restart });
       // A cell stuck in a synchronous loop must let go before the main thread can exit.
-      process.kill(process.pid, "SIGINT");
+      interruptMainThread();
       post({ type: "shutdown", restart });
       return;
     }
@@ -79,6 +96,7 @@ async function handle(message: Message): Promise<void> {
 
 parentPort!.on("message", (message: { type: "close" }) => {
   if (message.type !== "close") return;
+  breaker.close();
   heartbeat.close();
   control.close();
   parentPort!.close();

@@ -23,7 +23,7 @@ describe("kernelspec install", () => {
     try {
       const dir = install({ prefix });
       const spec = JSON.parse(readFileSync(path.join(dir, "kernel.json"), "utf8"));
-      expect(spec).toMatchObject({ display_name: "TypeScript (compactor)", language: "typescript", interrupt_mode: "signal" });
+      expect(spec).toMatchObject({ display_name: "TypeScript (compactor)", language: "typescript", interrupt_mode: "message" });
       expect(spec.argv.slice(2)).toEqual(["kernel", "--connection-file", "{connection_file}"]);
       expect(readFileSync(path.join(dir, "logo-32x32.png")).subarray(1, 4).toString()).toBe("PNG");
       uninstall({ prefix });

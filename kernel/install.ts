@@ -52,7 +52,9 @@ export function kernelJson(name: string): Record<string, unknown> {
     argv: [process.execPath, path.join(REPO, "bin", "compactor.js"), "kernel", "--connection-file", "{connection_file}"],
     display_name: name === DEFAULT_KERNEL_NAME ? DISPLAY_NAME : `${DISPLAY_NAME} [${name}]`,
     language: "typescript",
-    interrupt_mode: "signal",
+    // Interrupts as messages reach the control thread even when the main thread is
+    // stuck outside vm (code after an await); SIGINT from a frontend still works.
+    interrupt_mode: "message",
     metadata: { debugger: false },
   };
 }

@@ -19,6 +19,7 @@ import { Outbox } from "./outbox.js";
 import { historyFile } from "./paths.js";
 import { KERNEL_DECLARATIONS, loadPreload } from "./preload.js";
 import { ShellHandlers } from "./shell-handlers.js";
+import { startLivenessCounter } from "./stuck-main-thread.js";
 import { decode, encode, Signer, type Message } from "./wire.js";
 
 export class Kernel {
@@ -166,6 +167,14 @@ export class Kernel {
     }
   }
 
+  /** After the control worker terminated a stuck cell: tfjs may have been stopped mid-call. */
+  private async recoverFromTermination(): Promise<void> {
+    log("interrupt: the main thread ignored SIGINT (code after an await); its JavaScript was terminated");
+    const { resetEngineAfterAbort } = await import("../src/runtime/tfjs/engine-recovery.js");
+    const closed = resetEngineAfterAbort();
+    if (closed > 0) log(`interrupt: closed ${closed} tfjs scope(s) the stopped cell left open`);
+  }
+
   private startControl(): Promise<void> {
     const data: ControlWorkerData = {
       hbEndpoint: this.connection.endpoints.hb,
@@ -174,6 +183,7 @@ export class Kernel {
       signatureScheme: this.connection.signatureScheme,
       session: this.session,
       kernelInfo: this.info,
+      liveness: startLivenessCounter(),
     };
     const worker = new Worker(new URL("./control-worker.js", import.meta.url), { workerData: data });
     this.control = worker;
@@ -183,6 +193,7 @@ export class Kernel {
         else if (event.type === "failed") reject(new Error(`heartbeat/control channels: ${event.reason}`));
         else if (event.type === "log") log(event.line);
         else if (event.type === "shutdown") void this.stop(0);
+        else if (event.type === "terminated") void this.recoverFromTermination();
       });
       worker.on("error", (error) => reject(error));
     });

@@ -56,10 +56,10 @@ function runPython(args: string[]): Promise<{ status: number | null; output: str
 }
 
 describe("compactor Jupyter kernel", () => {
-  it("installs a kernelspec that runs bin/compactor.js with signal interrupts", () => {
+  it("installs a kernelspec that runs bin/compactor.js with message interrupts", () => {
     const spec = JSON.parse(readFileSync(path.join(prefix, "share", "jupyter", "kernels", "compactor", "kernel.json"), "utf8"));
     expect(spec.display_name).toBe("TypeScript (compactor)");
-    expect(spec.interrupt_mode).toBe("signal");
+    expect(spec.interrupt_mode).toBe("message");
     expect(spec.argv.slice(1)).toEqual([path.join(ROOT, "bin", "compactor.js"), "kernel", "--connection-file", "{connection_file}"]);
     expect(existsSync(path.join(prefix, "share", "jupyter", "kernels", "compactor", "logo-64x64.png"))).toBe(true);
   });

@@ -1,6 +1,7 @@
 """Checks beyond jupyter_kernel_test: display updates, interrupts that keep
 state, stdin, comms, bad signatures, output limits, imports and restart.
 Run by test/kernel/kernel.test.ts (see there for the environment)."""
+import signal
 import time
 import unittest
 
@@ -53,7 +54,7 @@ class KernelExtras(unittest.TestCase):
         self.run_cell("const before = 41;")
         msg_id = self.start_cell("while (true) {}")
         time.sleep(1.5)
-        self.km.interrupt_kernel()  # interrupt_mode "signal": SIGINT
+        self.km.signal_kernel(signal.SIGINT)  # what a frontend in signal mode sends
         reply = self.reply_to(msg_id)
         self.assertEqual(reply["status"], "error")
         self.assertEqual(reply["ename"], "InterruptedError")
@@ -71,6 +72,20 @@ class KernelExtras(unittest.TestCase):
         reply = self.reply_to(msg_id)
         self.assertEqual(reply["ename"], "InterruptedError")
         content, outputs = self.run_cell("counter > 7")
+        self.assertEqual(dict(outputs)["execute_result"]["data"]["text/plain"], "true")
+
+    def test_interrupt_sync_loop_after_await_keeps_state(self):
+        # The loop runs from the microtask queue, outside vm's breakOnSigint: only the
+        # control thread's watchdog (kernel/stuck-main-thread.ts) can stop it.
+        self.run_cell("let afterAwait = 1;")
+        msg_id = self.start_cell("await null; while (true) { afterAwait++; }")
+        time.sleep(1.5)
+        self.km.interrupt_kernel()  # interrupt_mode "message": interrupt_request on control
+        reply = self.reply_to(msg_id)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "InterruptedError")
+        content, outputs = self.run_cell("afterAwait > 1")
+        self.assertEqual(content["status"], "ok")
         self.assertEqual(dict(outputs)["execute_result"]["data"]["text/plain"], "true")
 
     def test_interrupt_awaiting_cell(self):
