@@ -2,7 +2,11 @@
 // trainGraph on a tfjs backend (default wasm), plus a per-kernel profile of
 // one training step. Peer: bench/torch_throughput.py in the same run.
 //
-//   npx vite-node bench/train_throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5]
+//   npx vite-node bench/train_throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
+//
+// --workers N trains data-parallel on N threads (src/train/parallel/; run
+// `npm run build` first: the worker runs from dist/) and adds the per-step
+// phase profile of the main thread and worker 1 (parallelProfileMs).
 //
 // --plain-matmul leaves wasm's own transposed BatchMatMul in place (the
 // "before" measurement); by default our kernels are registered first.
@@ -16,6 +20,7 @@ import { mlp, lenet5 } from "../src/models/zoo.js";
 import { trainCompiled } from "../src/train/loop.js";
 import { resolveOptions } from "../src/train/options.js";
 import { crossEntropy } from "../src/train/loss.js";
+import { lastParallelProfile } from "../src/train/parallel/coordinator.js";
 import type { Batch, TrainData } from "../src/train/data.js";
 import type { Graph } from "../src/graph/types.js";
 
@@ -28,7 +33,10 @@ const value = (name: string, fallback: string) => {
 const backendChoice = value("backend", "wasm") as BackendChoice;
 const steps = Number(value("steps", "30"));
 const model = value("model", "mlp");
+const sizes = value("sizes", "784-1200-1200-10").split("-").map(Number);
 const batchSize = Number(value("batch", "128"));
+const workersArg = value("workers", "1");
+const workers = workersArg === "auto" ? "auto" : Number(workersArg);
 
 /** Random inputs and labels: throughput does not depend on the values. */
 class Synthetic implements TrainData {
@@ -55,7 +63,7 @@ async function main(): Promise<void> {
   // initBackend registers our training kernels; the "before" case takes the matmul wrapper out again.
   registerTrainingKernels(info.tfjsName);
   if (flag("plain-matmul")) restoreWasmMatMul();
-  const graph: Graph = model === "lenet5" ? lenet5() : mlp([784, 1200, 1200, 10]);
+  const graph: Graph = model === "lenet5" ? lenet5() : mlp(sizes);
   const sample = model === "lenet5" ? [1, 28, 28] : [784];
   const compiled = await compile(graph, { training: true });
   const data = new Synthetic(steps * batchSize, sample);
@@ -71,16 +79,17 @@ async function main(): Promise<void> {
     const u = process.cpuUsage();
     cpuAtEpochEnd.push((u.user + u.system) / 1e6);
   };
-  const options = resolveOptions({ data, epochs: 2, batchSize, lr: 1e-3, optimizer: "adam", display: false, onEpoch });
-  const { history } = await trainCompiled(graph, compiled, options, info.backend);
+  const options = resolveOptions({ data, epochs: 2, batchSize, lr: 1e-3, optimizer: "adam", display: false, onEpoch, workers });
+  const { history, metrics } = await trainCompiled(graph, compiled, options, info.backend);
   compiled.dispose();
   const measured = history[1]!;
   console.log(
     JSON.stringify({
       bench: "train_throughput",
-      model,
+      model: model === "mlp" ? `mlp ${sizes.join("-")}` : model,
       backend: info.backend,
       fastMatMul: !flag("plain-matmul"),
+      workers: metrics.workers,
       batchSize,
       steps,
       samplesPerSec: Math.round(measured.samplesPerSec * 10) / 10,
@@ -88,6 +97,8 @@ async function main(): Promise<void> {
       samplesPerCpuSec: Math.round(((steps * batchSize) / (cpuAtEpochEnd[1]! - cpuAtEpochEnd[0]!)) * 10) / 10,
       loadAverage: (await import("node:os")).loadavg()[0],
       ...(profile ? { profileMsPerKernel: profile } : {}),
+      // Both epochs, the warm-up included: mean ms per step of each phase.
+      ...(metrics.workers > 1 ? { parallelProfileMs: lastParallelProfile() } : {}),
     }),
   );
 }

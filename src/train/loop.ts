@@ -12,6 +12,9 @@ import { checkBatch, modelIO, trainableNames, type ModelIO } from "./preflight.j
 import { createOptimizer, type Optimizer } from "./optimizers.js";
 import { learningRate } from "./schedule.js";
 import { crossEntropy, countCorrect } from "./loss.js";
+import { disposeGradients, dropoutSeed, shardGradients, type ShardGradients } from "./gradients.js";
+import { chooseWorkers } from "./parallel/choose.js";
+import { ParallelTrainer } from "./parallel/coordinator.js";
 import { shiftImages } from "./augment.js";
 import { seededRandom } from "./random.js";
 import { trainingView, type TrainingView } from "./live.js";
@@ -49,7 +52,9 @@ export async function trainCompiled(
   let samplesSeen = 0;
   let step = 0;
   let interrupted = false;
+  let parallel: ParallelTrainer | undefined;
   try {
+    parallel = await startParallel(graph, model, io, variables, options, backend);
     for (let epoch = 1; epoch <= options.epochs && !interrupted; epoch++) {
       const epochStart = performance.now();
       let lossSum = 0;
@@ -66,7 +71,7 @@ export async function trainCompiled(
         checkBatch(batch, io, `${label}, epoch ${epoch}, step ${step}`);
         const x = options.augment && options.augment.shift > 0 ? { ...batch, x: shiftImages(batch.x, options.augment.shift, shiftRandom) } : batch;
         lr = learningRate(step, schedule);
-        const result = await trainStep(model, io, variables, optimizer, x, options, step, lr, epoch);
+        const result = await trainStep(model, io, variables, optimizer, x, options, step, lr, epoch, parallel);
         const n = batch.y.length;
         lossSum += result.loss * n;
         correct += result.correct;
@@ -97,6 +102,7 @@ export async function trainCompiled(
     }
   } finally {
     optimizer.dispose();
+    await parallel?.close();
   }
 
   const last = history[history.length - 1];
@@ -111,6 +117,7 @@ export async function trainCompiled(
     epochs: history.length,
     steps: step,
     interrupted,
+    workers: parallel?.workers ?? 1,
   };
   view?.done(
     `${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
@@ -136,6 +143,21 @@ function selectTrainable(graph: Graph, model: TrainableModel, options: ResolvedO
   return variables;
 }
 
+/** Starts worker threads when the workers option asks for more than one (see parallel/choose.ts). */
+async function startParallel(
+  graph: Graph,
+  model: TrainableModel,
+  io: ModelIO,
+  variables: ReadonlyMap<string, tf.Variable>,
+  options: ResolvedOptions,
+  backend: string,
+): Promise<ParallelTrainer | undefined> {
+  const parameters = [...variables.values()].reduce((n, v) => n + v.size, 0);
+  const { workers } = chooseWorkers({ workers: options.workers ?? "auto", backend, parameters, batchSize: options.batchSize, customLoss: options.loss !== undefined });
+  if (workers === 1) return undefined;
+  return ParallelTrainer.start({ graph, model, io, variables, workers, backend, seed: options.seed });
+}
+
 async function trainStep(
   model: TrainableModel,
   io: ModelIO,
@@ -146,19 +168,14 @@ async function trainStep(
   step: number,
   lr: number,
   epoch: number,
+  parallel: ParallelTrainer | undefined,
 ): Promise<{ loss: number; correct: number }> {
-  const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
-  const y = tf.tensor1d(batch.y, "int32");
-  let logits: tf.Tensor | undefined;
-  const initializerOf = new Map([...variables].map(([init, v]) => [v.name, init]));
-  const { value, grads } = tf.variableGrads(() => {
-    const outputs = model.forward({ [io.inputName]: x }, { training: true, seed: options.seed * 1_000_003 + step });
-    logits = tf.keep(outputs[io.outputName]!);
-    return options.loss ? options.loss(outputs, batch, step) : crossEntropy(logits, y);
-  }, [...variables.values()]);
-  const state = model.takeStateUpdates();
+  const custom = options.loss;
+  const computed: ShardGradients = parallel
+    ? await parallel.step(batch, step)
+    : await shardGradients(model, io, variables, batch, dropoutSeed(options.seed, step, 0), custom ? (outputs) => custom(outputs, batch, step) : undefined);
   try {
-    const loss = (await value.data())[0]!;
+    const loss = computed.loss;
     if (!Number.isFinite(loss)) {
       throw new TrainingError(
         `loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr.toPrecision(3)}). ` +
@@ -167,28 +184,15 @@ async function trainStep(
         { details: { epoch, step, lr, loss } },
       );
     }
-    const byInitializer: Record<string, tf.Tensor> = {};
-    for (const [varName, g] of Object.entries(grads)) byInitializer[initializerOf.get(varName)!] = g;
-    optimizer.step(variables, byInitializer, lr);
-    for (const [name, next] of state) {
+    optimizer.step(variables, Object.fromEntries(computed.grads), lr);
+    for (const [name, next] of computed.state) {
       const target = model.variables.get(name);
       if (target === undefined) throw new Error(`compiled graph reported state for "${name}", which is not one of its variables`);
       target.assign(next);
     }
-    const correct = logits && logits.rank === 2 ? countCorrect(await argMax(logits), batch.y) : Number.NaN;
-    return { loss, correct };
+    return { loss, correct: computed.correct };
   } finally {
-    tf.dispose([x, y, value, ...Object.values(grads), ...state.values()]);
-    if (logits) logits.dispose();
-  }
-}
-
-async function argMax(logits: tf.Tensor): Promise<Int32Array> {
-  const index = tf.argMax(logits, -1);
-  try {
-    return (await index.data()) as Int32Array;
-  } finally {
-    index.dispose();
+    disposeGradients(computed);
   }
 }
 

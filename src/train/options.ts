@@ -62,6 +62,11 @@ export interface TrainOptions {
   readonly freeze?: readonly FreezeRule[];
   readonly augment?: { readonly shift: number };
   readonly loss?: LossFunction;
+  /**
+   * Threads computing each batch, data-parallel (default "auto": 2 on wasm for
+   * big enough steps, else 1). BatchNorm batch statistics are per shard.
+   */
+  readonly workers?: number | "auto";
   readonly onBatch?: (record: BatchRecord) => void;
   readonly onEpoch?: (record: EpochRecord) => void;
   /** Live progress bar and curve (default true). */
@@ -79,6 +84,8 @@ export interface TrainMetrics {
   readonly epochs: number;
   readonly steps: number;
   readonly interrupted: boolean;
+  /** Threads that computed each batch (1: the main thread alone). */
+  readonly workers: number;
 }
 
 export type ResolvedOptions = Required<
@@ -119,10 +126,13 @@ export const TRAIN_DEFAULTS: TrainDefaults = Object.freeze({
 /** Fine-tuning starts from trained weights: a tenth of the step size, a few epochs. */
 export const FINETUNE_DEFAULTS: TrainDefaults = Object.freeze({ ...TRAIN_DEFAULTS, epochs: 3, lr: 1e-4 });
 
+/** More threads than this is a typo: each holds a full copy of the model. */
+export const MAX_WORKERS = 64;
+
 const KNOWN_KEYS = [
   "data", "validation", "epochs", "lr", "optimizer", "momentum", "nesterov", "weightDecay", "betas", "eps",
   "batchSize", "seed", "device", "backend", "schedule", "warmupSteps", "freeze", "augment", "loss",
-  "onBatch", "onEpoch", "display",
+  "workers", "onBatch", "onEpoch", "display",
 ] as const;
 
 /** Applies defaults and reports every invalid option in one OptionError. */
@@ -167,6 +177,11 @@ export function resolveOptions(options: TrainOptions, defaults: TrainDefaults = 
     if (typeof rule !== "string" && typeof (rule as { opType?: unknown })?.opType !== "string") {
       problems.push(`freeze entries must be initializer names or { opType: "Conv" }, got ${JSON.stringify(rule)}`);
     }
+  }
+  if (r.workers !== undefined && r.workers !== "auto" && !(Number.isInteger(r.workers) && r.workers >= 1 && r.workers <= MAX_WORKERS)) {
+    problems.push(`workers must be "auto" or a whole number in [1, ${MAX_WORKERS}], got ${JSON.stringify(r.workers)}`);
+  } else if (typeof r.workers === "number" && r.workers > 1 && typeof r.loss === "function") {
+    problems.push(`workers: ${r.workers} cannot be used with a custom loss function: a function cannot be sent to a worker thread; use workers: 1 (or "auto", which picks 1 for custom losses)`);
   }
   if (problems.length > 0) {
     throw new OptionError(`train: ${problems.length} invalid option${problems.length > 1 ? "s" : ""}:\n  ${problems.join("\n  ")}`, {

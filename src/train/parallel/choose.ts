@@ -1,0 +1,61 @@
+// How many shards (threads) a training run uses. "auto" picks 2 only where it
+// pays: on wasm (one thread per instance under Node), with a second core, with
+// the default loss (a function cannot be sent to a worker), and with a step big
+// enough that the per-step copies and the worker start-up are small beside it.
+import { availableParallelism } from "node:os";
+import { OptionError } from "../../errors.js";
+import { workerScript } from "./coordinator.js";
+
+/**
+ * Below these the step is too small to split. Measured on the 2-core dev
+ * machine (issue 4 report, load 4–6): starting a worker (thread, wasm,
+ * compiling the graph) took 2.8–4.8 s, and on models of 0.1M and 0.27M
+ * parameters (batch 128, 20–50 ms steps) two threads did not beat one; the MLP
+ * 784-1200-1200-10 (2.4M parameters, ~170 ms steps idle) is what gains. The
+ * unit tests' models (≤ ~60k parameters, LeNet-5 included) stay on one thread.
+ */
+export const AUTO_MIN_PARAMETERS = 1_000_000;
+export const AUTO_MIN_BATCH = 32;
+
+/** Backends a worker thread can run: the CPU ones that use one thread per instance. */
+export const WORKER_BACKENDS = ["wasm", "cpu"] as const;
+
+export interface WorkerChoice {
+  readonly workers: number;
+  /** Why "auto" chose 1, when it did. */
+  readonly reason?: string;
+}
+
+export function chooseWorkers(request: {
+  readonly workers: number | "auto";
+  readonly backend: string;
+  readonly parameters: number;
+  readonly batchSize: number;
+  readonly customLoss: boolean;
+}): WorkerChoice {
+  const { workers, backend, parameters, batchSize, customLoss } = request;
+  const built = workerScript() !== undefined;
+  if (workers !== "auto") {
+    if (workers === 1) return { workers };
+    const problems: string[] = [];
+    if (customLoss) problems.push("a custom loss function cannot be sent to a worker thread; use workers: 1 (\"auto\" picks 1 for custom losses)");
+    if (!(WORKER_BACKENDS as readonly string[]).includes(backend)) {
+      problems.push(`backend "${backend}" does not run on worker threads (only ${WORKER_BACKENDS.join(", ")} do); use workers: 1`);
+    }
+    if (!built) problems.push("the training worker is not built: run `npm run build` (it compiles dist/src/train/parallel/worker.js)");
+    if (problems.length > 0) throw new OptionError(`train: workers: ${workers}: ${problems.join("; ")}`, { details: { workers, backend, problems } });
+    return { workers };
+  }
+  if (customLoss) return { workers: 1, reason: "custom loss function" };
+  if (backend !== "wasm") return { workers: 1, reason: `backend ${backend}` };
+  if (availableParallelism() < 2) return { workers: 1, reason: "one CPU core" };
+  if (parameters < AUTO_MIN_PARAMETERS || batchSize < AUTO_MIN_BATCH) {
+    return { workers: 1, reason: `step too small (${parameters} parameters, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} and ≥ ${AUTO_MIN_BATCH})` };
+  }
+  if (!built) {
+    const reason = "the training worker is not built (run `npm run build` to compile dist/src/train/parallel/worker.js)";
+    console.warn(`compactor train: workers "auto" uses 1 thread: ${reason}`);
+    return { workers: 1, reason };
+  }
+  return { workers: 2 };
+}
