@@ -9,7 +9,9 @@
 //      an initializer whose only consumer wants it in a backend layout
 //      (Conv OIHW → HWIO, Gemm transB=1 → pre-transposed) is stored in that
 //      layout, so no per-call transpose runs on weights;
-//   4. shape-like values are folded (constants.ts) for OpContext.constantOf.
+//   4. shape-like values are folded (constants.ts) for OpContext.constantOf,
+//      and again per input-shape signature on first use (specialize.ts), so
+//      run-time shape arithmetic on a symbolic batch dimension folds too.
 // forward() then walks the nodes in order, holding activations in the layout
 // layout.ts picks (NHWC between conv-like and elementwise ops) and using only
 // tf ops, so tf.grad / tf.variableGrads differentiate through it.
@@ -19,7 +21,9 @@ import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
 import { OpRegistry, opsetFor } from "./registry.js";
 import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
-import { foldConstants } from "./constants.js";
+import { foldConstants, type FoldedConstants } from "./constants.js";
+import { FoldCache, shapeSignature, withInputShapes } from "./specialize.js";
+import { activationFusions, FUSED_ACTIVATION } from "./fusion.js";
 import { alignElementwise, asChannelsLast, asOnnx, held, type Held, type Layout } from "./layout.js";
 import { fromTfValues, tfDtypeOf, toTf } from "./tensors.js";
 import { ALL_OPS } from "./ops/index.js";
@@ -157,11 +161,36 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     constantOf,
   });
 
-  const folded = foldConstants(graph, entries, attrs, isTrainable, (node, index, constantOf) => ctxFor(node, index, constantOf));
-  const constantOfNode = (node: Node) => (i: number) => {
+  const foldFor = (g: Graph) => foldConstants(g, entries, attrs, isTrainable, (node, index, constantOf) => ctxFor(node, index, constantOf));
+  const generic = foldFor(graph);
+  const constantOfNode = (folded: FoldedConstants, node: Node) => (i: number) => {
     const v = folded.values.get(node.inputs[i] ?? "");
     return v instanceof Uint8Array ? Int32Array.from(v) : v;
   };
+  const fusions = activationFusions(graph, attrs, (name) => generic.values.get(name));
+  const fusedAttrs = new Map([...fusions].map(([conv, f]) => [conv, { ...attrs[graph.nodes.findIndex((n) => n.name === conv)]!, [FUSED_ACTIVATION]: f.activation }]));
+  // Folds for the input shapes calls have seen; a few, since a training loop's last batch is often smaller.
+  const specialized = new FoldCache(4, generic);
+  const allStatic = graph.inputs.every((v) => v.shape?.every((d) => typeof d === "number"));
+  const defaultPlans = new WeakMap<FoldedConstants, Node[]>();
+  /** The fold for these feeds' shapes, made on first use (kept out of the caller's tidy scope). */
+  function foldedFor(feeds: Record<string, tf.Tensor>): FoldedConstants {
+    // With every input shape declared, compile() folded all there is.
+    if (allStatic) return generic;
+    const key = shapeSignature(graph, feeds);
+    let folded = specialized.get(key);
+    if (!folded) {
+      const concrete = withInputShapes(graph, feeds);
+      folded = concrete ? foldFor(concrete) : generic;
+      if (folded !== generic && folded.foldedNodes.size === generic.foldedNodes.size) {
+        for (const t of folded.tensors.values()) t.dispose();
+        folded = generic;
+      }
+      if (folded !== generic) for (const t of folded.tensors.values()) tf.keep(t);
+      specialized.set(key, folded);
+    }
+    return folded;
+  }
 
   const layouts = weightLayouts(graph, entries, attrs);
   const variables = new Map<string, tf.Variable>();
@@ -207,7 +236,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   }
 
   /** Nodes needed for `wanted`, in graph order. */
-  function plan(wanted: readonly string[]): Node[] {
+  function plan(wanted: readonly string[], folded: FoldedConstants): Node[] {
     const producer = new Map<string, Node>();
     for (const node of graph.nodes) for (const o of node.outputs) if (o) producer.set(o, node);
     const need = new Set<Node>();
@@ -224,14 +253,15 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     }
     return graph.nodes.filter((n) => need.has(n));
   }
-  const defaultPlan = plan(outputNames);
   const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
+  const fusedOutputs = new Set([...fusions.keys()].map((conv) => graph.nodes.find((n) => n.name === conv)!.outputs[0]!));
 
   function forward(feeds: Record<string, tf.Tensor>, opts: ForwardOptions = {}): Record<string, tf.Tensor> {
     checkFeeds(feeds);
     training = opts.training ?? options.training ?? false;
     if (opts.seed !== undefined) nextSeed = seededInts(opts.seed);
     const wanted = opts.outputs ?? outputNames;
+    const folded = foldedFor(feeds);
     const env = new Map<string, Held>();
     for (const [name, t] of Object.entries(feeds)) env.set(name, held(t, "onnx"));
     const lookup = (name: string): Held | undefined => {
@@ -247,16 +277,35 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       return v;
     };
 
-    for (const node of opts.outputs ? plan(wanted) : defaultPlan) {
+    let nodes = opts.outputs ? plan(wanted, folded) : defaultPlans.get(folded);
+    if (!nodes) {
+      nodes = plan(wanted, folded);
+      defaultPlans.set(folded, nodes);
+    }
+    // Fusion changes the conv's own output: not while training (no relu6 gradient) nor when it is asked for.
+    const fuse = !training && !wanted.some((w) => fusedOutputs.has(w));
+    const skipped = new Map<string, string>();
+    for (const node of nodes) {
       const index = nodeIndex.get(node)!;
       const entry = entries[index]!;
-      const nodeAttrs = attrs[index]!;
+      const alias = fuse ? skipped.get(node.name) : undefined;
+      if (alias !== undefined) {
+        env.set(node.outputs[0]!, env.get(alias)!);
+        continue;
+      }
+      const fusion = fuse ? fusions.get(node.name) : undefined;
+      if (fusion) skipped.set(fusion.skipped.name, node.outputs[0]!);
+      const nodeAttrs = fusion ? fusedAttrs.get(node.name)! : attrs[index]!;
       const values = node.inputs.map(lookup);
       const policy = entry.layout ?? "onnx";
       let inputs: (tf.Tensor | undefined)[];
       let outLayout: Layout = "onnx";
       if (policy === "elementwise") {
         ({ inputs, layout: outLayout } = alignElementwise(values));
+      } else if (policy === "keepsLayout") {
+        const first = values[0];
+        outLayout = first !== undefined && first.t.rank >= 3 ? first.layout : "onnx";
+        inputs = values.map((v, i) => (v === undefined ? undefined : i === 0 ? v.t : asOnnx(v)));
       } else if (policy === "channelsLast") {
         inputs = values.map((v, i) => (v === undefined ? undefined : i === 0 ? asChannelsLast(v) : asOnnx(v)));
         outLayout = "channelsLast";
@@ -269,7 +318,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
         const name = node.inputs[k] ?? "";
         if (inputs[k] !== undefined && !layouts.has(name)) inputs[k] = layout.toBackend(inputs[k]!, nodeAttrs);
       }
-      const ctx = ctxFor(node, index, constantOfNode(node), policy === "channelsLast" ? "channelsLast" : outLayout);
+      const ctx = ctxFor(node, index, constantOfNode(folded, node), policy === "channelsLast" ? "channelsLast" : outLayout);
       let outputs: tf.Tensor[];
       try {
         outputs = entry.run(inputs, nodeAttrs, ctx);
@@ -338,7 +387,8 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
 
   function dispose(): void {
     for (const v of variables.values()) v.dispose();
-    for (const t of folded.tensors.values()) t.dispose();
+    for (const t of generic.tensors.values()) t.dispose();
+    specialized.clear();
     for (const t of stateUpdates.values()) t.dispose();
     stateUpdates.clear();
   }

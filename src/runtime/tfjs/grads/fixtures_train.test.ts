@@ -35,6 +35,10 @@ async function trainingStep(graph: Graph, feeds: ReadonlyMap<string, Tensor>, ba
     const inputs = Object.fromEntries(compiled.inputNames.map((name) => [name, toTf(feeds.get(name)!, `input ${name}`)]));
     // Tensors, and the backend's own buffers (which our kernels' intermediates would leak into).
     const live = () => tf.memory().numTensors + tf.backend().numDataIds();
+    // A first call folds shape arithmetic for these input shapes and keeps it
+    // (compile.ts, specialize.ts): a cache, made once, not a per-step leak.
+    tf.tidy(() => Object.values(compiled.forward(inputs, { training: true, seed: 7 })));
+    compiled.takeStateUpdates().forEach((t) => t.dispose());
     const before = live();
     const { value, grads } = tf.variableGrads(() => {
       const outputs = compiled.forward(inputs, { training: true, seed: 7 });

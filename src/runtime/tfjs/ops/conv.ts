@@ -62,15 +62,20 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
   const spread = dilateFilter(w, g.dilations);
   const strides = g.strides;
   const pad = tfPad(g.pads);
-  const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const };
+  // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
+  const activation: "linear" | "relu" | "relu6" = (attrs.fusedActivation as "relu" | "relu6" | undefined) ?? "linear";
+  const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const, activation };
   let y: tf.Tensor4D;
   if (depthwise) {
-    // tfjs's fused depthwise conv takes no explicit pads: use "same" when the
-    // pads are exactly that (the usual k=3, pad=1, stride-1 block), else pad
-    // the input (a copy: 7% of MobileNetV2's time before this shortcut).
+    // tfjs's fused depthwise conv takes no explicit pads, only "same" or one
+    // width for all four sides (output rounded down, as ONNX): use those when
+    // the pads are exactly that, else pad the input (a copy: 7% of
+    // MobileNetV2's time before these shortcuts).
     const same = samePads([x.shape[1], x.shape[2]], kernel, strides, g.dilations).every((p, i) => p === g.pads[i]);
-    const padded = pad === "valid" || same ? x : tf.pad(x, pad);
-    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: spread, bias: b, pad: same && pad !== "valid" ? "same" : "valid" });
+    const even = g.pads.every((p) => p === g.pads[0]);
+    const padded = pad === "valid" || same || even ? x : tf.pad(x, pad);
+    const dwPad = pad === "valid" ? "valid" : same ? "same" : even ? g.pads[0] : "valid";
+    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: spread, bias: b, pad: dwPad, ...(typeof dwPad === "number" ? { dimRoundingMode: "floor" as const } : {}) });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
     y = tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
@@ -80,6 +85,8 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     const ws = tf.split(spread, group, 3);
     y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, pad, "NHWC")), 3) as tf.Tensor4D;
     if (b) y = tf.add(y, b);
+    if (activation === "relu") y = tf.relu(y);
+    if (activation === "relu6") y = tf.relu6(y);
   }
   return y;
 }

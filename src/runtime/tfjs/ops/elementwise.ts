@@ -40,11 +40,27 @@ function power(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.pow(a, b.dtype === a.dtype ? b : tf.cast(b, a.dtype));
 }
 
+/**
+ * Pow by a compile-time constant 2 (decomposed LayerNorm's variance) is
+ * tf.square: wasm's Pow kernel is a general powf per element, several times
+ * slower. Only when the exponent cannot widen the result's shape.
+ */
+const powEntry: OpEntry = {
+  opType: "Pow",
+  since: 7,
+  layout: elementwise,
+  run: ([a, b], _attrs, ctx) => {
+    const exponent = ctx.constantOf(1);
+    if (exponent?.length === 1 && exponent[0] === 2 && a!.dtype === "float32" && b!.rank <= a!.rank) return [tf.square(a!)];
+    return [power(a!, b!)];
+  },
+};
+
 export const add = binary("Add", 7, tf.add);
 export const sub = binary("Sub", 7, tf.sub);
 export const mul = binary("Mul", 7, tf.mul);
 export const div = binary("Div", 7, divide);
-export const pow = binary("Pow", 7, power);
+export const pow = powEntry;
 
 export const sqrt = unary("Sqrt", 6, tf.sqrt);
 export const exp = unary("Exp", 6, tf.exp);

@@ -1,9 +1,11 @@
 // Pad: pads as an attribute before opset 11, as an input from 11, axes from
 // 18, "wrap" from 19. Constant mode is tf.pad; reflect, edge and wrap gather
 // the source index of every output position, which works for any rank, any
-// pad width and keeps a gradient. Negative pads crop first.
+// pad width and keeps a gradient (reflect within one period runs tf.mirrorPad with the gathers' gradient).
+// Negative pads crop first.
 import { tf } from "../tf.js";
-import { floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
+import { channelsLastAxis, floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
+import { withReferenceGradient } from "./reference-gradient.js";
 import type { OpContext, OpEntry } from "./types.js";
 
 const MODES = ["constant", "reflect", "edge", "wrap"] as const;
@@ -29,9 +31,11 @@ function pad(x: tf.Tensor, pads: readonly number[], axesIn: readonly number[] | 
   }
   const before = x.shape.map(() => 0);
   const after = x.shape.map(() => 0);
+  // A channels-last input (ctx.layout) is padded in place: ONNX axes map onto its axes.
+  const held = (axis: number) => (ctx.layout === "channelsLast" && x.rank >= 3 ? channelsLastAxis(axis, x.rank) : axis);
   axes.forEach((axis, k) => {
-    before[axis] = pads[k] as number;
-    after[axis] = pads[k + axes.length] as number;
+    before[held(axis)] = pads[k] as number;
+    after[held(axis)] = pads[k + axes.length] as number;
   });
   return tf.tidy(() => {
     // Crop negative pads away, then pad by the non-negative rest.
@@ -41,21 +45,33 @@ function pad(x: tf.Tensor, pads: readonly number[], axesIn: readonly number[] | 
     let out = tf.slice(x, begin, size);
     const widths = x.shape.map((_, i) => [Math.max(0, before[i] as number), Math.max(0, after[i] as number)] as [number, number]);
     if (mode === "constant") return tf.pad(out, widths, value);
-    widths.forEach(([b, e], axis) => {
-      if (b === 0 && e === 0) return;
-      const dim = out.shape[axis] as number;
-      if (dim === 0) throw shapeError(ctx, `mode "${mode}" cannot pad axis ${axis} of size 0`);
-      const source = SOURCE[mode as Exclude<Mode, "constant">];
-      const indices = Array.from({ length: dim + b + e }, (_, i) => source(i - b, dim));
-      out = tf.gather(out, tf.tensor1d(indices, "int32"), axis);
-    });
-    return out;
+    // tfjs's own kernel is one pass; the gathers below cost one slow wasm gather per axis.
+    // Its reflect needs every width below the axis size (ONNX's reflect wraps further).
+    if (mode === "reflect" && out.rank <= 4 && widths.every(([b, e], i) => b < (out.shape[i] as number) && e < (out.shape[i] as number))) {
+      return withReferenceGradient(out, (t) => tf.mirrorPad(t, widths, "reflect"), (t) => gatherPad(t, widths, mode as Exclude<Mode, "constant">, ctx));
+    }
+    return gatherPad(out, widths, mode as Exclude<Mode, "constant">, ctx);
   });
+}
+
+/** Padding by gathering each padded position's source index, one axis at a time. */
+function gatherPad(x: tf.Tensor, widths: readonly [number, number][], mode: Exclude<Mode, "constant">, ctx: OpContext): tf.Tensor {
+  let out = x;
+  widths.forEach(([b, e], axis) => {
+    if (b === 0 && e === 0) return;
+    const dim = out.shape[axis] as number;
+    if (dim === 0) throw shapeError(ctx, `mode "${mode}" cannot pad axis ${axis} of size 0`);
+    const source = SOURCE[mode];
+    const indices = Array.from({ length: dim + b + e }, (_, i) => source(i - b, dim));
+    out = tf.gather(out, tf.tensor1d(indices, "int32"), axis);
+  });
+  return out;
 }
 
 const pad2: OpEntry = {
   opType: "Pad",
   since: 2,
+  layout: "keepsLayout",
   attributes: { pads: { type: "ints", required: true }, mode: { type: "string", default: "constant" }, value: { type: "float", default: 0 } },
   run: (inputs, attrs, ctx) =>
     [pad(required(inputs, 0, ctx, "data"), attrs.pads as number[], undefined, attrs.mode as string, attrs.value as number, ctx)],
@@ -64,6 +80,7 @@ const pad2: OpEntry = {
 const pad11: OpEntry = {
   opType: "Pad",
   since: 11,
+  layout: "keepsLayout",
   attributes: { mode: { type: "string", default: "constant" } },
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");

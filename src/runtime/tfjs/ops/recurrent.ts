@@ -26,8 +26,12 @@ interface DirectionWeights {
   readonly rT: tf.Tensor;
   /** LSTM peepholes i, o, f, each [H], or undefined. */
   readonly peep?: tf.Tensor[];
-  /** GRU: rT split into the update/reset part [H, 2H] and the candidate part [H, H], and the candidate's bias. */
-  readonly gru?: { readonly rZr: tf.Tensor; readonly rH: tf.Tensor; readonly bH: tf.Tensor };
+  /**
+   * GRU: `projected` holds only the update/reset part [batch, 2H] per step and
+   * `xh` the candidate part [batch, H]; rT split the same way ([H, 2H], [H, H]);
+   * bH the candidate's recurrence bias.
+   */
+  readonly gru?: { readonly rZr: tf.Tensor; readonly rH: tf.Tensor; readonly bH: tf.Tensor; readonly xh: tf.Tensor[] };
 }
 
 interface State {
@@ -35,7 +39,8 @@ interface State {
   c?: tf.Tensor;
 }
 
-type Step = (x: tf.Tensor, s: State, w: DirectionWeights, act: Activation[]) => State;
+/** One time step `t`: the new state from the old one. */
+type Step = (t: number, s: State, w: DirectionWeights, act: Activation[]) => State;
 
 function clipper(clip: number | undefined): (t: tf.Tensor) => tf.Tensor {
   return clip === undefined ? (t) => t : (t) => tf.clipByValue(t, -clip, clip);
@@ -45,24 +50,25 @@ function steps(kind: Kind, attrs: Attrs): Step {
   const clip = clipper(attrs.clip as number | undefined);
   const split = (t: tf.Tensor, n: number) => tf.split(t, n, 1);
   if (kind === "RNN") {
-    return (x, s, w, [f]) => ({ h: (f as Activation)(clip(tf.add(x, tf.matMul(s.h, w.rT)))) });
+    return (t, s, w, [f]) => ({ h: (f as Activation)(clip(tf.add(w.projected[t]!, tf.matMul(s.h, w.rT)))) });
   }
   if (kind === "GRU") {
     const linearBeforeReset = attrs.linear_before_reset === 1;
-    return (x, s, w, [f, g]) => {
-      const [xz, xr, xh] = split(x, 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      const { rZr, rH, bH } = w.gru as NonNullable<DirectionWeights["gru"]>;
-      const [hz, hr] = split(tf.matMul(s.h, rZr), 2) as [tf.Tensor, tf.Tensor];
-      const z = (f as Activation)(clip(tf.add(xz, hz)));
-      const r = (f as Activation)(clip(tf.add(xr, hr)));
-      const recurrent = linearBeforeReset ? tf.mul(r, tf.add(tf.matMul(s.h, rH), bH)) : tf.matMul(tf.mul(r, s.h), rH);
-      const candidate = (g as Activation)(clip(tf.add(xh, recurrent)));
-      return { h: tf.add(tf.mul(tf.sub(1, z), candidate), tf.mul(z, s.h)) };
+    // Every call below is a tfjs op with a fixed dispatch cost that dominates
+    // at these sizes: both gates share one add and one activation call, and
+    // (1 - z)·c + z·h is written c + z·(h - c), one op fewer.
+    return (t, s, w, [f, g]) => {
+      const { rZr, rH, bH, xh } = w.gru as NonNullable<DirectionWeights["gru"]>;
+      const zr = (f as Activation)(clip(tf.add(w.projected[t]!, tf.matMul(s.h, rZr))));
+      const [z, r] = split(zr, 2) as [tf.Tensor, tf.Tensor];
+      const recurrent = linearBeforeReset ? tf.mul(r, tf.fused.matMul({ a: s.h, b: rH, bias: bH })) : tf.matMul(tf.mul(r, s.h), rH);
+      const candidate = (g as Activation)(clip(tf.add(xh[t]!, recurrent)));
+      return { h: tf.add(candidate, tf.mul(z, tf.sub(s.h, candidate))) };
     };
   }
-  return (x, s, w, [f, g, h]) => {
+  return (t, s, w, [f, g, h]) => {
     const c = s.c as tf.Tensor;
-    const [gi, go, gf, gc] = split(tf.add(x, tf.matMul(s.h, w.rT)), 4) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const [gi, go, gf, gc] = split(tf.add(w.projected[t]!, tf.matMul(s.h, w.rT)), 4) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const [pi, po, pf] = w.peep ?? [];
     const peep = (gate: tf.Tensor, p: tf.Tensor | undefined, cell: tf.Tensor) => (p === undefined ? gate : tf.add(gate, tf.mul(p, cell)));
     const i = (f as Activation)(clip(peep(gi, pi, c)));
@@ -92,9 +98,12 @@ function directionWeights(kind: Kind, x: tf.Tensor, inputs: readonly (tf.Tensor 
   const projected = tf.add(tf.matMul(tf.reshape(x, [seq * batch, size]), wT), inputBias);
   const p = inputs[7];
   const [rZr, rH] = kind === "GRU" ? tf.split(rT, [2 * hidden, hidden], 1) : [];
+  const perStep = tf.reshape(projected, [seq, batch, gates]);
+  // GRU's candidate input is used apart from the gates: split once here, not per step.
+  const [xZr, xH] = kind === "GRU" ? tf.split(perStep, [2 * hidden, hidden], 2) : [perStep];
   return {
-    gru: kind === "GRU" ? { rZr: rZr as tf.Tensor, rH: rH as tf.Tensor, bH: tf.slice(rBias as tf.Tensor, [2 * hidden], [hidden]) } : undefined,
-    projected: tf.unstack(tf.reshape(projected, [seq, batch, gates])),
+    gru: kind === "GRU" ? { rZr: rZr as tf.Tensor, rH: rH as tf.Tensor, bH: tf.slice(rBias as tf.Tensor, [2 * hidden], [hidden]), xh: tf.unstack(xH as tf.Tensor) } : undefined,
+    projected: tf.unstack(xZr as tf.Tensor),
     rT,
     peep: kind === "LSTM" && p !== undefined ? tf.split(row(p, d), 3) : undefined,
   };
@@ -148,7 +157,7 @@ function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], at
       const reverse = direction === "reverse" || d === 1;
       for (let k = 0; k < seq; k++) {
         const t = reverse ? seq - 1 - k : k;
-        state = step(weights.projected[t] as tf.Tensor, state, weights, activations[d] as Activation[]);
+        state = step(t, state, weights, activations[d] as Activation[]);
         perStep[t] = state.h;
       }
       ys.push(seq === 0 ? tf.zeros([0, batch, hidden]) : tf.stack(perStep));

@@ -3,7 +3,13 @@
 // indices and weights computed here in plain numbers (1 tap nearest, 2 linear,
 // 4 cubic), applied with tf.gather and a weighted sum. That covers every
 // coordinate transformation mode and rank, and keeps the gradient.
+// Resize takes its input channels-last: when tfjs's NHWC resize kernels give
+// exactly the same taps (resize-native.ts) they run instead of the gathers;
+// otherwise the input goes back to ONNX layout for the general path.
 import { tf } from "../tf.js";
+import { channelsLastPerm, onnxPerm } from "../layout.js";
+import { nativeResize } from "./resize-native.js";
+import { withReferenceGradient } from "./reference-gradient.js";
 import { floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
 import type { AttrSpec, Attrs, OpContext, OpEntry } from "./types.js";
 
@@ -109,9 +115,18 @@ interface Request {
   readonly keepAspect?: string;
 }
 
-function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.Tensor {
+interface Plan {
+  readonly axes: number[];
+  readonly scale: number[];
+  readonly outShape: number[];
+  readonly resized: number[];
+}
+
+/** Output shape, per-axis scale and unfloored output length for an input of ONNX shape `shape`. */
+function planResize(shape: readonly number[], req: Request, m: ResizeMode, ctx: OpContext): Plan {
   if (!["nearest", "linear", "cubic"].includes(m.mode)) throw unsupportedFeature(ctx, `mode "${m.mode}"`);
-  const rank = x.rank;
+  const rank = shape.length;
+  const x = { shape };
   const axes = (req.axes ?? x.shape.map((_, i) => i)).map((a) => normalizeAxis(a, rank, ctx));
   const scale = x.shape.map(() => 1);
   const outShape = [...x.shape];
@@ -139,6 +154,44 @@ function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.T
     });
   }
   if (scale.some((s) => !(s > 0))) throw shapeError(ctx, `scales must be positive, got [${scale.join(", ")}]`);
+  return { axes, scale, outShape, resized };
+}
+
+/** Whether `axis` changes at all (the general path skips the others). */
+function resizes(x: readonly number[], p: Plan, axis: number, m: ResizeMode): boolean {
+  return !(p.outShape[axis] === x[axis] && p.scale[axis] === 1 && m.coordinate !== "tf_crop_and_resize");
+}
+
+/** x arrives channels-last when rank ≥ 3 (ctx.layout); the result goes back in the same layout. */
+function resize(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.Tensor {
+  if (ctx.layout !== "channelsLast" || x.rank < 3) return resizeOnnx(x, req, m, ctx);
+  const rank = x.rank;
+  if (rank === 4 && x.dtype === "float32" && m.coordinate !== "tf_crop_and_resize") {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const shape = [n, c, h, w];
+    const p = planResize(shape, req, m, ctx);
+    if (!resizes(shape, p, 0, m) && !resizes(shape, p, 1, m)) {
+      const k = (axis: number) => p.axes.indexOf(axis);
+      const taps = (axis: number) =>
+        resizes(shape, p, axis, m)
+          ? axisTaps({ inLen: shape[axis]!, outLen: p.outShape[axis]!, resized: p.resized[axis]! }, p.scale[axis]!, roiOf(req.roi, p.axes.length, k(axis)), m, ctx)
+          : undefined;
+      const native = nativeResize(m.mode, [p.outShape[2]!, p.outShape[3]!], shape, taps(2), taps(3));
+      if (native !== undefined) return withReferenceGradient(x, native, (t) => viaOnnx(t, req, m, ctx));
+    }
+  }
+  return viaOnnx(x, req, m, ctx);
+}
+
+/** The general path for a channels-last input. */
+function viaOnnx(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.Tensor {
+  return tf.tidy(() => tf.transpose(resizeOnnx(tf.transpose(x, onnxPerm(x.rank)), req, m, ctx), channelsLastPerm(x.rank)));
+}
+
+/** The general path, on an ONNX-layout input. */
+function resizeOnnx(x: tf.Tensor, req: Request, m: ResizeMode, ctx: OpContext): tf.Tensor {
+  const rank = x.rank;
+  const { axes, scale, outShape, resized } = planResize(x.shape, req, m, ctx);
   const needsFloat = m.mode !== "nearest" && x.dtype !== "float32";
   return tf.tidy(() => {
     let out = needsFloat ? tf.cast(x, "float32") : x;
@@ -187,6 +240,7 @@ function nonEmpty(values: number[] | undefined): number[] | undefined {
 const upsample7: OpEntry = {
   opType: "Upsample",
   since: 7,
+  layout: "channelsLast",
   attributes: { mode: { type: "string", default: "nearest" }, scales: { type: "floats", required: true } },
   run: (inputs, attrs, ctx) =>
     [resize(required(inputs, 0, ctx, "X"), { scales: attrs.scales as number[] }, legacyMode(attrs.mode as string), ctx)],
@@ -195,6 +249,7 @@ const upsample7: OpEntry = {
 const upsample9: OpEntry = {
   opType: "Upsample",
   since: 9,
+  layout: "channelsLast",
   attributes: { mode: { type: "string", default: "nearest" } },
   run: (inputs, attrs, ctx) =>
     [resize(required(inputs, 0, ctx, "X"), { scales: floatsOf(inputs, 1, ctx) }, legacyMode(attrs.mode as string), ctx)],
@@ -233,11 +288,12 @@ function resize11(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx:
   return [resize(required(inputs, 0, ctx, "X"), request, mode, ctx)];
 }
 
-const resize11Entry: OpEntry = { opType: "Resize", since: 11, attributes: RESIZE11_ATTRS, run: resize11 };
+const resize11Entry: OpEntry = { opType: "Resize", since: 11, layout: "channelsLast", attributes: RESIZE11_ATTRS, run: resize11 };
 
 const resize18Entry: OpEntry = {
   opType: "Resize",
   since: 18,
+  layout: "channelsLast",
   attributes: {
     ...RESIZE11_ATTRS,
     antialias: { type: "int", default: 0 },

@@ -12,8 +12,11 @@ import type { Attribute, Node } from "../../../graph/types.js";
  *   that are spatial are produced channels-last. Conv, pools, BatchNorm…
  * - "elementwise": the op is layout-agnostic; the compiler aligns all inputs to
  *   one layout (broadcast operands permuted to match) and outputs keep it.
+ * - "keepsLayout": input 0 arrives in whatever layout it is held in (ctx.layout
+ *   says which), the other inputs in ONNX layout; output 0 is in input 0's
+ *   layout. For ops that map ONNX axes themselves (Pad).
  */
-export type LayoutPolicy = "onnx" | "channelsLast" | "elementwise";
+export type LayoutPolicy = "onnx" | "channelsLast" | "elementwise" | "keepsLayout";
 
 /** Declared attribute: type and default; `required` ones fail loudly when absent. */
 export type AttrSpec = Readonly<Record<string, { type: Attribute["type"]; default?: unknown; required?: boolean }>>;
