@@ -17,6 +17,16 @@ import { workerScript } from "./coordinator.js";
 export const AUTO_MIN_PARAMETERS = 1_000_000;
 export const AUTO_MIN_BATCH = 32;
 
+/**
+ * Logical CPUs "auto" needs before it splits. Two logical CPUs are often two
+ * hyperthreads of one core, which share its SIMD units: on the 2-vCPU dev
+ * machine two concurrent single-thread PyTorch matmuls each ran at half speed
+ * (130 → 68 GFLOP/s), PyTorch with 2 threads trained the MLP slower than with 1,
+ * and our 2 threads measured 5–10% slower than 1 (BENCHMARKS.md, Training
+ * throughput). With 4 or more, two real cores are likely; `workers: 2` forces it.
+ */
+export const AUTO_MIN_CPUS = 4;
+
 /** Backends a worker thread can run: the CPU ones that use one thread per instance. */
 export const WORKER_BACKENDS = ["wasm", "cpu"] as const;
 
@@ -48,7 +58,7 @@ export function chooseWorkers(request: {
   }
   if (customLoss) return { workers: 1, reason: "custom loss function" };
   if (backend !== "wasm") return { workers: 1, reason: `backend ${backend}` };
-  if (availableParallelism() < 2) return { workers: 1, reason: "one CPU core" };
+  if (availableParallelism() < AUTO_MIN_CPUS) return { workers: 1, reason: `fewer than ${AUTO_MIN_CPUS} logical CPUs` };
   if (parameters < AUTO_MIN_PARAMETERS || batchSize < AUTO_MIN_BATCH) {
     return { workers: 1, reason: `step too small (${parameters} parameters, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} and ≥ ${AUTO_MIN_BATCH})` };
   }

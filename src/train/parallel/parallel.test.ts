@@ -17,7 +17,7 @@ import { modelIO } from "../preflight.js";
 import { trainGraph } from "../train_graph.js";
 import { disposeGradients } from "../gradients.js";
 import { ParallelTrainer, shardSizes } from "./coordinator.js";
-import { chooseWorkers } from "./choose.js";
+import { AUTO_MIN_CPUS, chooseWorkers } from "./choose.js";
 
 /** Class k: a brighter k-th quarter of the sample, on noise. */
 class Quarters implements TrainData {
@@ -123,7 +123,7 @@ describe("data-parallel training", () => {
   it("\"auto\" keeps small steps, custom losses and other backends on one thread", () => {
     const big = { workers: "auto" as const, backend: "wasm", parameters: 2_400_000, batchSize: 128, customLoss: false };
     // Two where a second core exists (the worker is built by the global setup).
-    expect(chooseWorkers(big).workers).toBe(availableParallelism() >= 2 ? 2 : 1);
+    expect(chooseWorkers(big).workers).toBe(availableParallelism() >= AUTO_MIN_CPUS ? 2 : 1);
     expect(chooseWorkers({ ...big, parameters: 60_000 }).workers).toBe(1);
     expect(chooseWorkers({ ...big, batchSize: 16 }).workers).toBe(1);
     expect(chooseWorkers({ ...big, customLoss: true }).workers).toBe(1);
