@@ -1,9 +1,14 @@
 // vitest globalSetup: the CLI tests spawn `node bin/compactor.js`, which runs the
 // compiled dist/. Rebuild once per test run when any source is newer than the build.
-import { execFileSync } from "node:child_process";
+// Also exports the sweep subset (test/sweep/subset.ts) and the large torchvision
+// fixtures from PyTorch when they are missing and Debian's PyTorch is installed
+// (~20 s), so a fresh clone tests them too.
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { SUBSET, SWEEP_DIR, modelName } from "./sweep/subset.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUILT = join(ROOT, "dist", "src", "cli", "main.js");
@@ -19,7 +24,36 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** Debian's python3-torch lives under /usr/bin/python3 (a pyenv python3 on PATH may lack it). */
+const TORCH_PYTHON = "/usr/bin/python3";
+
+let torchChecked: boolean | undefined;
+function hasTorch(): boolean {
+  torchChecked ??= spawnSync(TORCH_PYTHON, ["-c", "import torch, torchvision, onnx"], { stdio: "ignore" }).status === 0;
+  return torchChecked;
+}
+
+/** torchvision resnet18 and mobilenet_v2 (gitignored, ~60 MB) for the MAC/parameter count tests. */
+function exportLargeFixtures(): void {
+  if (existsSync(join(ROOT, "test", "fixtures", "large", "resnet18.onnx")) || !hasTorch()) return;
+  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large"], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`scripts/make-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
+}
+
+function exportSweepSubset(): void {
+  const missing = SUBSET.filter((m) => !existsSync(join(SWEEP_DIR, m.file)));
+  // Without PyTorch, sweep-subset.test.ts says which models it skipped and how to export them.
+  if (missing.length === 0 || !hasTorch()) return;
+  const names = [...new Set(missing.map((m) => modelName(m.file)))];
+  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "sweep-torchvision.py"), "--only", ...names], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`exporting the sweep subset (${names.join(", ")}) with scripts/sweep-torchvision.py failed:\n${result.stderr || result.stdout}`);
+  }
+}
+
 export default function setup(): void {
+  exportSweepSubset();
+  exportLargeFixtures();
   const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   try {
