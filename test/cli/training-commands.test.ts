@@ -95,4 +95,12 @@ describe("compactor demo", () => {
     expect(html.match(/class="compactor-plot"/g)).toHaveLength(4);
     expect(html).not.toMatch(/<script[^>]+src=/);
   });
+
+  it("prints the comparison table once in text mode, then the report's path", () => {
+    const report = join(tmp, "report-text.html");
+    const r = compactor("demo", "--quick", "--out", report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/comparison on the test split/g)).toHaveLength(1);
+    expect(r.stdout).toContain(`report: ${report}`);
+  });
 });

@@ -1,7 +1,5 @@
 // compactor demo (what `npm start` runs): MNIST teacher → student alone and
 // distilled → comparison table and report.html.
-import { tableText } from "../../display/table.js";
-import { comparisonTable } from "../../demo/report.js";
 import { runDemo } from "../../demo/run.js";
 import type { Command } from "../command.js";
 import { withDisplays } from "../display-to-stderr.js";
@@ -26,7 +24,8 @@ export const demoCommand: Command = {
       seconds: result.seconds,
       models: result.rows.map((r) => ({ ...r, recipe: result.recipes[r.model] })),
     };
-    const text = `${tableText(comparisonTable(result.rows))}\nreport: ${result.report} (${result.seconds.toFixed(0)} s)`;
+    // The comparison table was already displayed by the demo itself (on stdout here).
+    const text = `report: ${result.report} (${result.seconds.toFixed(0)} s)`;
     return { json, text };
   },
 };
