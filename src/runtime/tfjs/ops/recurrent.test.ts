@@ -6,68 +6,14 @@ import { describe, expect, it } from "vitest";
 import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js";
 import { GraphBuilder } from "../../../graph/builder.js";
 import { float32 } from "../../../graph/tensor.js";
-import type { Graph, Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import type { Tensor } from "../../../graph/types.js";
+import {
+  BATCH, HIDDEN, INPUT, SEQ, type RecurrentCase as Case, caseLabel, randomTensor as random, recurrentGraph,
+} from "../../../../test/helpers/recurrent-graph.js";
 import { tf } from "../tf.js";
 import { compile } from "../compile.js";
 import { runOrt } from "../../ort.js";
 import { compareOutputs } from "../../compare.js";
-
-const SEQ = 5;
-const BATCH = 3;
-const INPUT = 4;
-const HIDDEN = 6;
-const GATES = { RNN: 1, GRU: 3, LSTM: 4 } as const;
-type Kind = keyof typeof GATES;
-
-function random(dims: number[], seed: number, scale = 0.5): Tensor<"float32"> {
-  const next = seededRandom(seed);
-  return float32(dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (next() * 2 - 1) * scale));
-}
-
-interface Case {
-  readonly kind: Kind;
-  readonly direction: "forward" | "reverse" | "bidirectional";
-  readonly layout?: 0 | 1;
-  readonly initialStates?: boolean;
-  readonly peepholes?: boolean;
-  readonly attrs?: Record<string, number | string | number[] | string[]>;
-}
-
-/** A one-node graph; X and the initial states are inputs, weights initializers. */
-function recurrentGraph(c: Case): { graph: Graph; feeds: Record<string, Tensor> } {
-  const dirs = c.direction === "bidirectional" ? 2 : 1;
-  const g = GATES[c.kind];
-  const batchFirst = c.layout === 1;
-  const b = new GraphBuilder({ name: `${c.kind}_${c.direction}`, opset: 14 });
-  const x = b.input("X", "float32", batchFirst ? [BATCH, SEQ, INPUT] : [SEQ, BATCH, INPUT]);
-  const w = b.initializer("W", random([dirs, g * HIDDEN, INPUT], 1));
-  const r = b.initializer("R", random([dirs, g * HIDDEN, HIDDEN], 2));
-  const bias = b.initializer("B", random([dirs, 2 * g * HIDDEN], 3));
-  const stateDims = batchFirst ? [BATCH, dirs, HIDDEN] : [dirs, BATCH, HIDDEN];
-  const feeds: Record<string, Tensor> = { X: random(batchFirst ? [BATCH, SEQ, INPUT] : [SEQ, BATCH, INPUT], 4, 1) };
-  const inputs = [x, w, r, bias, ""];
-  if (c.initialStates) {
-    inputs.push(b.input("initial_h", "float32", stateDims));
-    feeds.initial_h = random(stateDims, 5, 1);
-    if (c.kind === "LSTM") {
-      inputs.push(b.input("initial_c", "float32", stateDims));
-      feeds.initial_c = random(stateDims, 6, 1);
-    }
-  }
-  if (c.peepholes) {
-    while (inputs.length < 7) inputs.push("");
-    inputs.push(b.initializer("P", random([dirs, 3 * HIDDEN], 7)));
-  }
-  const outputs = b.node(
-    c.kind,
-    inputs,
-    { direction: c.direction, hidden_size: HIDDEN, layout: c.layout ?? 0, ...c.attrs },
-    { outputs: c.kind === "LSTM" ? ["Y", "Y_h", "Y_c"] : ["Y", "Y_h"] },
-  );
-  for (const o of outputs) b.output(o);
-  return { graph: b.build(), feeds };
-}
 
 const CASES: Case[] = [
   { kind: "LSTM", direction: "forward" },
@@ -83,9 +29,7 @@ const CASES: Case[] = [
 
 describe("recurrent ops match onnxruntime", () => {
   for (const c of CASES) {
-    const label = `${c.kind} ${c.direction}${c.layout === 1 ? " batch-first" : ""}${c.initialStates ? " with initial states" : ""}` +
-      `${c.peepholes ? " with peepholes" : ""}${c.attrs ? ` ${JSON.stringify(c.attrs)}` : ""}`;
-    it(label, async () => {
+    it(caseLabel(c), async () => {
       const { graph, feeds } = recurrentGraph(c);
       const { tfjs } = await expectMatchesOrt(graph, feeds, { rtol: 1e-4 });
       const dirs = c.direction === "bidirectional" ? 2 : 1;

@@ -3,10 +3,12 @@
 // W and R arrive transposed ([dirs, in, gates·H], see inputLayouts): weights
 // are converted once at compile time, and the loop never uses matMul's
 // transpose flags.
-// Everything is plain tf ops, so gradients flow through time.
+// Everything is plain tf ops, so gradients flow through time. In inference at
+// small sizes recurrent-fused.ts runs the recurrence in JS instead.
 import { tf } from "../tf.js";
 import { intsOf, required, shapeError, unsupportedFeature } from "./args.js";
 import { type Activation, resolveActivations } from "./recurrent-activations.js";
+import { runRecurrentFused } from "./recurrent-fused.js";
 import type { AttrSpec, Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
 
 type Kind = "RNN" | "GRU" | "LSTM";
@@ -128,14 +130,15 @@ function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], at
   if (w.shape[0] !== directions) throw shapeError(ctx, `W has ${w.shape[0]} directions, direction "${direction}" needs ${directions}`);
   const hidden = (attrs.hidden_size as number | undefined) ?? (inputs[2] as tf.Tensor).shape[1];
   if (hidden === undefined) throw shapeError(ctx, "cannot tell hidden_size: give the attribute or a rank-3 R");
-  const activations = resolveActivations(
-    attrs.activations as string[] | undefined,
-    attrs.activation_alpha as number[] | undefined,
-    attrs.activation_beta as number[] | undefined,
-    DEFAULT_ACTIVATIONS[kind],
-    directions,
-    ctx,
-  );
+  const activationAttrs = {
+    names: attrs.activations as string[] | undefined,
+    alphas: attrs.activation_alpha as number[] | undefined,
+    betas: attrs.activation_beta as number[] | undefined,
+  };
+  const activations = resolveActivations(activationAttrs, DEFAULT_ACTIVATIONS[kind], directions, ctx);
+  // Inference at small sizes: the whole recurrence in JS (recurrent-fused.ts).
+  const fused = runRecurrentFused({ kind, inputs, attrs, ctx, hidden, directions, activations: activationAttrs, defaultActivations: DEFAULT_ACTIVATIONS[kind] });
+  if (fused) return keepWanted(fused, ctx);
   const step = steps(kind, attrs);
   const outputs = tf.tidy(() => {
     const x = batchFirst ? tf.transpose(xIn, [1, 0, 2]) : xIn;
@@ -172,6 +175,11 @@ function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], at
     const yB = tf.transpose(y, [2, 0, 1, 3]);
     return yC ? [yB, toBatchFirst(yH), toBatchFirst(yC)] : [yB, toBatchFirst(yH)];
   });
+  return keepWanted(outputs, ctx);
+}
+
+/** The outputs the node names; the rest are disposed. */
+function keepWanted(outputs: tf.Tensor[], ctx: OpContext): tf.Tensor[] {
   const wanted = ctx.node.outputs.length;
   outputs.slice(wanted).forEach((t) => t.dispose());
   return outputs.slice(0, wanted);
