@@ -6,7 +6,7 @@
 //
 //   npm run build
 //   /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2 (optional, gitignored)
-//   node bench/inference.mjs [--runs 40] [--budget-s 10] [--warmup 3] [--ort-threads N] [--batches 1,8] [--models a,b] [--write] [--profile]
+//   node bench/inference.mjs [--runs 40] [--budget-s 10] [--warmup 3] [--ort-threads N] [--batches 1,8] [--models a,b] [--write] [--profile] [--no-winograd]
 //
 // --runs is the most timed runs per model and batch; slow ones get fewer (≥ 5) so each
 // takes about --budget-s seconds.
@@ -44,8 +44,11 @@ const { values } = parseArgs({
     "ort-threads": { type: "string" },
     write: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "no-winograd": { type: "boolean", default: false },
   },
 });
+// --no-winograd runs 3×3 convs on tfjs's own kernel (XNNPACK) instead of ours, for before/after figures.
+if (values["no-winograd"]) (await import(dist("runtime/tfjs/winograd/conv.js"))).winograd.enabled = false;
 /** Most timed runs per model and batch; fewer for slow models, so each fits in --budget-s seconds (at least 5). */
 const maxRuns = Number(values.runs);
 const budgetMs = Number(values["budget-s"]) * 1000;

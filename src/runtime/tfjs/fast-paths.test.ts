@@ -6,7 +6,7 @@
 //     general path's gradient;
 //   - Pow by a constant 2 as Square;
 //   - Pad between convs padding the channels-last tensor in place.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectMatchesOrt } from "../../../test/helpers/expect-matches-ort.js";
 import { randomTensor } from "../../../test/helpers/tfjs-graphs.js";
 import { GraphBuilder } from "../../graph/builder.js";
@@ -15,6 +15,7 @@ import type { Graph } from "../../graph/types.js";
 import { initBackend } from "./backends.js";
 import { compile } from "./compile.js";
 import { tf } from "./tf.js";
+import { winograd } from "./winograd/conv.js";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -55,6 +56,15 @@ describe("shape chains on a symbolic batch fold per input shape", () => {
 });
 
 describe("Conv + activation fusion", () => {
+  // These are tfjs's fused kernels; 3×3 convs with channels in fours would
+  // take our Winograd kernel instead, whose fusion winograd/winograd.test.ts checks.
+  beforeAll(() => {
+    winograd.enabled = false;
+  });
+  afterAll(() => {
+    winograd.enabled = true;
+  });
+
   function convThen(act: "Relu" | "Clip", depthwise: boolean): Graph {
     const b = new GraphBuilder({ name: "fused", opset: 13 });
     const x = b.input("x", "float32", [2, 4, 6, 6]);

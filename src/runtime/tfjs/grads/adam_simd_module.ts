@@ -8,6 +8,8 @@
 //
 // It imports its memory ("env"."mem") so the caller owns and grows it.
 
+import { instantiate, type WasmMemory } from "../wasm_api.js";
+
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
@@ -101,24 +103,7 @@ export type AdamSimdFn = (
   decay: number,
 ) => void;
 
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-export function createWasmMemory(pages: number): WasmMemory {
-  return new wasmApi.Memory({ initial: pages });
-}
-
 /** Instantiates the module on `memory` (synchronous: the module is tiny). */
 export function instantiateAdamSimd(memory: WasmMemory): AdamSimdFn {
-  const instance = new wasmApi.Instance(new wasmApi.Module(moduleBytes()), { env: { mem: memory } });
-  return instance.exports.adam as AdamSimdFn;
+  return instantiate(moduleBytes(), { env: { mem: memory } }).adam as AdamSimdFn;
 }

@@ -13,7 +13,8 @@
 // tensor's data id, so rewriting a weight's memory in place would leave the
 // forward pass on stale weights.
 import { tf } from "../tf.js";
-import { createWasmMemory, instantiateAdamSimd, type AdamSimdFn } from "./adam_simd_module.js";
+import { createWasmMemory } from "../wasm_api.js";
+import { instantiateAdamSimd, type AdamSimdFn } from "./adam_simd_module.js";
 
 /** Scalars of one update; bias corrections are folded in by the caller. */
 export interface AdamUpdateAttrs {
