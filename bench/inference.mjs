@@ -6,7 +6,7 @@
 //
 //   npm run build
 //   /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2 (optional, gitignored)
-//   node bench/inference.mjs [--runs 40] [--budget-s 10] [--warmup 3] [--ort-threads N] [--batches 1,8] [--models a,b] [--write] [--profile] [--no-winograd]
+//   node bench/inference.mjs [--runs 40] [--budget-s 10] [--warmup 3] [--ort-threads N] [--batches 1,8] [--models a,b] [--write] [--profile] [--no-own-kernels]
 //
 // --runs is the most timed runs per model and batch; slow ones get fewer (≥ 5) so each
 // takes about --budget-s seconds.
@@ -32,7 +32,8 @@ const { measureInterleaved } = await import(dist("cli/timing.js"));
 const { ortVersion } = await import(dist("runtime/ort.js"));
 const { compile } = await import(dist("runtime/tfjs/compile.js"));
 const { tf } = await import(dist("runtime/tfjs/tf.js"));
-const { winograd } = await import(dist("runtime/tfjs/winograd/conv.js"));
+const { winograd } = await import(dist("runtime/tfjs/kernels/winograd.js"));
+const { pointwise } = await import(dist("runtime/tfjs/kernels/pointwise.js"));
 
 const { values } = parseArgs({
   options: {
@@ -45,11 +46,11 @@ const { values } = parseArgs({
     "ort-threads": { type: "string" },
     write: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
-    "no-winograd": { type: "boolean", default: false },
+    "no-own-kernels": { type: "boolean", default: false },
   },
 });
-// --no-winograd runs 3×3 convs on tfjs's own kernel (XNNPACK) instead of ours, for before/after figures.
-if (values["no-winograd"]) winograd.enabled = false;
+// --no-own-kernels runs 3×3 and 1×1 convs on tfjs's kernels (XNNPACK) instead of ours (src/runtime/tfjs/kernels), for before/after figures.
+if (values["no-own-kernels"]) winograd.enabled = pointwise.enabled = false;
 /** Most timed runs per model and batch; fewer for slow models, so each fits in --budget-s seconds (at least 5). */
 const maxRuns = Number(values.runs);
 const budgetMs = Number(values["budget-s"]) * 1000;
@@ -78,15 +79,20 @@ function machine() {
 async function profileKernels(graph, feeds) {
   const compiled = await compile(graph, { backend: values["tfjs-backend"] });
   await compiled.run(feeds); // warm-up
-  const [runs0, ms0] = [winograd.runs, winograd.ms];
+  const ours = { Winograd: winograd, pointwise };
+  const before = Object.fromEntries(Object.entries(ours).map(([name, s]) => [name, { runs: s.runs, ms: s.ms }]));
   const info = await tf.profile(async () => {
     for (let i = 0; i < PROFILE_CALLS; i++) await compiled.run(feeds);
   });
   compiled.dispose();
   const byKernel = new Map();
-  // Our Winograd kernel is not a tfjs kernel, so tf.profile does not see it: add its own clock.
-  if (winograd.runs > runs0) byKernel.set("Winograd (ours)", { ms: winograd.ms - ms0, calls: winograd.runs - runs0 });
-  let total = winograd.ms - ms0;
+  // Our kernels are not tfjs kernels, so tf.profile does not see them: add their own clocks.
+  let total = 0;
+  for (const [name, s] of Object.entries(ours)) {
+    const ms = s.ms - before[name].ms;
+    if (s.runs > before[name].runs) byKernel.set(`${name} (ours)`, { ms, calls: s.runs - before[name].runs });
+    total += ms;
+  }
   for (const k of info.kernels) {
     // "fusedConv2d__op" entries are op scopes wrapping the kernel ("FusedConv2D") already listed: not extra time.
     if (k.name.endsWith("__op")) continue;

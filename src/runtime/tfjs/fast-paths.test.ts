@@ -15,7 +15,9 @@ import type { Graph } from "../../graph/types.js";
 import { initBackend } from "./backends.js";
 import { compile } from "./compile.js";
 import { tf } from "./tf.js";
-import { winograd } from "./winograd/conv.js";
+import { pointwise } from "./kernels/pointwise.js";
+import { winograd } from "./kernels/winograd.js";
+import { dwconv3x3 } from "./dwconv/kernel.js";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -56,13 +58,13 @@ describe("shape chains on a symbolic batch fold per input shape", () => {
 });
 
 describe("Conv + activation fusion", () => {
-  // These are tfjs's fused kernels; 3×3 convs with channels in fours would
-  // take our Winograd kernel instead, whose fusion winograd/winograd.test.ts checks.
+  // These are tfjs's fused kernels; 3×3 and 1×1 convs with channels in fours
+  // would take our own kernels instead, whose fusion kernels/*.test.ts check.
   beforeAll(() => {
-    winograd.enabled = false;
+    winograd.enabled = pointwise.enabled = dwconv3x3.enabled = false;
   });
   afterAll(() => {
-    winograd.enabled = true;
+    winograd.enabled = pointwise.enabled = dwconv3x3.enabled = true;
   });
 
   function convThen(act: "Relu" | "Clip", depthwise: boolean): Graph {

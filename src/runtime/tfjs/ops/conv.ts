@@ -7,7 +7,8 @@
 import { tf } from "../tf.js";
 import { shapeError, unsupportedFeature } from "./args.js";
 import { as2d, geometry, samePads, tfPad } from "./spatial.js";
-import { winogradConv2d } from "../winograd/conv.js";
+import { pointwiseConv2d } from "../kernels/pointwise.js";
+import { winogradConv2d } from "../kernels/winograd.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
 
 const convAttributes = {
@@ -79,8 +80,11 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: spread, bias: b, pad: dwPad, ...(typeof dwPad === "number" ? { dimRoundingMode: "floor" as const } : {}) });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
-    // Inference on wasm: 3×3 stride-1 convs through our Winograd kernel (../winograd/conv.ts).
-    y = winogradConv2d(x, spread, b, g.pads, strides, g.dilations, activation) ?? tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
+    // Inference on wasm: 3×3 stride-1 and 1×1 convs through our own kernels (../kernels/).
+    y =
+      winogradConv2d(x, spread, b, g.pads, strides, g.dilations, activation) ??
+      pointwiseConv2d(x, spread, b, g.pads, strides, activation) ??
+      tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
   } else {
     if (cin % group !== 0 || w.shape[2] * group !== cin) throw shapeError(ctx, `${cin} input channels do not split into ${group} groups of ${w.shape[2]}`);
     const xs = tf.split(x, group, 3);

@@ -1,15 +1,19 @@
-// Winograd F(4×4, 3×3) convolution for 3×3, stride-1, dilation-1, ungrouped
-// convs, NHWC, float32, WebAssembly SIMD (four channels per lane group).
+// Our own convolution kernels for tfjs's wasm backend, in WebAssembly SIMD
+// (four float32 lanes), NHWC, one thread. Built by scripts/build-wasm.sh into
+// conv_kernels_wasm.ts.
 //
-// Why: tfjs's wasm backend runs convolutions through XNNPACK at ~16 GFLOP/s
-// on one thread, near what 128-bit SIMD without FMA allows, so the only way to
-// a faster 3×3 conv is fewer multiplications. Winograd's minimal filtering
-// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016)
-// computes a 4×4 output tile from a 6×6 input tile with 36 multiplies per
-// input/output channel pair instead of 144: the conv becomes 36 independent
-// matrix products [tiles × C]·[C × K] between input and filter transforms.
+// Why: tfjs's wasm backend runs convs and matmuls through XNNPACK at ~16
+// GFLOP/s here. Two things do better:
+//  - a 4×8 register-blocked matrix kernel over filters packed in panels of 8
+//    output channels measured 22 GFLOP/s (XNNPACK's 1×1 convs: 8–13 GFLOP/s
+//    in the same run), used for 1×1 convs (pointwise) and by Winograd;
+//  - Winograd's minimal filtering F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms
+//    for Convolutional Neural Networks", 2016) computes a 4×4 output tile from
+//    a 6×6 input tile with 36 multiplies per input/output channel pair instead
+//    of 144: a 3×3 conv becomes 36 independent matrix products [tiles × C]·[C × K]
+//    between input and filter transforms.
 //
-// Transforms (interpolation points 0, ±1, ±2, ∞), per 1-D line:
+// Winograd transforms (interpolation points 0, ±1, ±2, ∞), per 1-D line:
 //   input   B^T z : rows [4 0 -5 0 1 0] [0 -4 -4 1 1 0] [0 4 -4 -1 1 0]
 //                         [0 -2 -1 2 1 0] [0 2 -1 -2 1 0] [0 4 0 -5 0 1]
 //   filter  G g   : rows [1/4 0 0] [-1/6 -1/6 -1/6] [-1/6 1/6 -1/6]
@@ -17,8 +21,11 @@
 //   output  A^T m : rows [1 1 1 1 1 0] [0 1 -1 2 -2 0] [0 1 1 4 4 0] [0 1 -1 8 -8 1]
 // and in 2-D each applies along one axis, then the other.
 //
-// Memory belongs to the caller (imported); every pointer is a byte offset the
-// JS side allocated (winograd/memory.ts). Built by scripts/build-wasm.sh.
+// The module runs on tfjs's own wasm memory (imported), so it reads inputs
+// and writes outputs where tfjs keeps tensors, without copies; every pointer
+// is a byte offset tfjs's allocator gave (module.ts). It must have no data
+// segments (instantiating would write them over tfjs's heap), and its stack
+// pointer is moved into a block from that allocator before any call.
 #include <wasm_simd128.h>
 
 typedef v128_t vf;
@@ -66,11 +73,11 @@ static inline void filter_line(const vf *g, vf *u) {
   u[5] = g[2];
 }
 
-// Filter HWIO [3][3][C][K] → U [36][Kp/8][C][8] (K padded with zeros to Kp,
-// a multiple of 8, and packed in panels of 8 output channels so the matrix
-// product reads each panel sequentially). C and K are multiples of 4.
-__attribute__((export_name("filter_transform")))
-void filter_transform(const float *g, float *u, int C, int K, int Kp) {
+// Winograd: filter HWIO [3][3][C][K] → U [36][Kp/8][C][8] (K padded with
+// zeros to Kp, a multiple of 8, in the matrix kernel's panels). C and K are
+// multiples of 4.
+__attribute__((export_name("winograd_filter")))
+void winograd_filter(const float *g, float *u, int C, int K, int Kp) {
   const int panels = Kp / 8;
   for (int i = 0; i < XI * panels * C * 8; i++) u[i] = 0.f;
   for (int c = 0; c < C; c++) {
@@ -94,40 +101,89 @@ void filter_transform(const float *g, float *u, int C, int K, int Kp) {
   }
 }
 
-// V (rows × C) · U panel-packed (C × Kp) → M (rows × Kp); rows a multiple of 4.
+// Bias (or none) and activation (0 none, 1 relu, 2 relu6) on one result vector.
+static inline vf finish(vf value, const float *bias, int col, int act) {
+  if (bias) value = add(value, wasm_v128_load(bias + col));
+  if (act >= 1) value = wasm_f32x4_max(value, k(0.f));
+  if (act == 2) value = wasm_f32x4_min(value, k(6.f));
+  return value;
+}
+
+// A (rows × C, row stride C) · B (C × K, packed in panels of 8 columns:
+// [ceil(K/8)][C][8], zero past K) → Y (rows × K, row stride ldy), then bias
+// and activation. rows is a multiple of 4 and K of 4.
 // Four rows by eight columns of accumulators: 8 registers, plus two for the
 // filter panel and one for the broadcast input value. Six rows (12
-// accumulators) measured 25% slower: V8 then spills SIMD registers.
-static void multiply(const float *v, const float *u, float *m, int rows, int C, int Kp) {
-  for (int p = 0; p < Kp / 8; p++) {
-    const float *panel = u + (long)p * C * 8;
-    for (int r = 0; r < rows; r += 4) {
-      const float *a = v + (long)r * C;
-      vf c00 = k(0), c01 = k(0), c10 = k(0), c11 = k(0), c20 = k(0), c21 = k(0), c30 = k(0), c31 = k(0);
-      for (int i = 0; i < C; i++) {
-        const vf b0 = wasm_v128_load(panel + i * 8), b1 = wasm_v128_load(panel + i * 8 + 4);
-        vf x;
-        x = wasm_v128_load32_splat(a + i);         c00 = add(c00, mul(x, b0)); c01 = add(c01, mul(x, b1));
-        x = wasm_v128_load32_splat(a + C + i);     c10 = add(c10, mul(x, b0)); c11 = add(c11, mul(x, b1));
-        x = wasm_v128_load32_splat(a + 2 * C + i); c20 = add(c20, mul(x, b0)); c21 = add(c21, mul(x, b1));
-        x = wasm_v128_load32_splat(a + 3 * C + i); c30 = add(c30, mul(x, b0)); c31 = add(c31, mul(x, b1));
+// accumulators) measured 25% slower: V8 then spills SIMD registers. Rows go
+// in blocks of 64 so a block of A stays in cache while every panel passes.
+static void gemm(const float *a, const float *b, float *y, int rows, int C, int K, int ldy, const float *bias, int act) {
+  const int panels = (K + 7) / 8;
+  for (int r0 = 0; r0 < rows; r0 += 64) {
+    const int r1 = rows < r0 + 64 ? rows : r0 + 64;
+    for (int p = 0; p < panels; p++) {
+      const float *panel = b + (long)p * C * 8;
+      const int col = p * 8, wide = col + 4 < K;
+      for (int r = r0; r < r1; r += 4) {
+        const float *x0 = a + (long)r * C, *x1 = x0 + C, *x2 = x1 + C, *x3 = x2 + C;
+        vf c00 = k(0), c01 = k(0), c10 = k(0), c11 = k(0), c20 = k(0), c21 = k(0), c30 = k(0), c31 = k(0);
+        for (int i = 0; i < C; i++) {
+          const vf b0 = wasm_v128_load(panel + i * 8), b1 = wasm_v128_load(panel + i * 8 + 4);
+          vf x;
+          x = wasm_v128_load32_splat(x0 + i); c00 = add(c00, mul(x, b0)); c01 = add(c01, mul(x, b1));
+          x = wasm_v128_load32_splat(x1 + i); c10 = add(c10, mul(x, b0)); c11 = add(c11, mul(x, b1));
+          x = wasm_v128_load32_splat(x2 + i); c20 = add(c20, mul(x, b0)); c21 = add(c21, mul(x, b1));
+          x = wasm_v128_load32_splat(x3 + i); c30 = add(c30, mul(x, b0)); c31 = add(c31, mul(x, b1));
+        }
+        float *out = y + (long)r * ldy + col;
+        wasm_v128_store(out, finish(c00, bias, col, act));
+        wasm_v128_store(out + ldy, finish(c10, bias, col, act));
+        wasm_v128_store(out + 2 * ldy, finish(c20, bias, col, act));
+        wasm_v128_store(out + 3 * ldy, finish(c30, bias, col, act));
+        if (wide) {
+          wasm_v128_store(out + 4, finish(c01, bias, col + 4, act));
+          wasm_v128_store(out + ldy + 4, finish(c11, bias, col + 4, act));
+          wasm_v128_store(out + 2 * ldy + 4, finish(c21, bias, col + 4, act));
+          wasm_v128_store(out + 3 * ldy + 4, finish(c31, bias, col + 4, act));
+        }
       }
-      float *out = m + (long)r * Kp + p * 8;
-      wasm_v128_store(out, c00);          wasm_v128_store(out + 4, c01);
-      wasm_v128_store(out + Kp, c10);     wasm_v128_store(out + Kp + 4, c11);
-      wasm_v128_store(out + 2 * Kp, c20); wasm_v128_store(out + 2 * Kp + 4, c21);
-      wasm_v128_store(out + 3 * Kp, c30); wasm_v128_store(out + 3 * Kp + 4, c31);
     }
   }
 }
 
-// The convolution. xp is the input already zero-padded by the caller to
+// A filter [C][K] (a 1×1 HWIO filter) → panels [ceil(K/8)][C][8], zero past K.
+__attribute__((export_name("pack_panels")))
+void pack_panels(const float *w, float *u, int C, int K) {
+  const int panels = (K + 7) / 8;
+  for (int p = 0; p < panels; p++)
+    for (int c = 0; c < C; c++)
+      for (int j = 0; j < 8; j++) {
+        const int col = p * 8 + j;
+        u[((long)p * C + c) * 8 + j] = col < K ? w[(long)c * K + col] : 0.f;
+      }
+}
+
+// 1×1 convolution: x [pixels][C] · panels → y [pixels][K], bias (or 0) and
+// activation fused. Whole blocks of 4 pixels go straight from x to y; the
+// last 1–3 pixels go through scratch (4·C + 4·K floats), zero-padded to a
+// block, so nothing is read or written past either tensor.
+__attribute__((export_name("pointwise")))
+void pointwise(const float *x, const float *u, const float *bias, float *y, int pixels, int C, int K, int act, float *scratch) {
+  const int whole = pixels / 4 * 4, rest = pixels - whole;
+  gemm(x, u, y, whole, C, K, K, bias, act);
+  if (rest == 0) return;
+  float *a = scratch, *out = scratch + 4 * C;
+  for (int i = 0; i < 4 * C; i++) a[i] = i < rest * C ? x[(long)whole * C + i] : 0.f;
+  gemm(a, u, out, 4, C, K, K, bias, act);
+  for (int i = 0; i < rest * K; i++) y[(long)whole * K + i] = out[i];
+}
+
+// Winograd 3×3 convolution, stride 1. xp is the input already zero-padded by the caller to
 // [N][Hp][Wp][C] with Hp ≥ 4·tilesH + 2 and Wp ≥ 4·tilesW + 2, so no tile
 // read needs a bounds check. y is [N][OH][OW][K]. v and m are scratch:
 // 36·tb·C and 36·tb·Kp floats; tb (tiles per block) is a multiple of 4.
 // bias may be 0 (none); act: 0 none, 1 relu, 2 relu6.
-__attribute__((export_name("conv")))
-void conv(const float *xp, const float *u, const float *bias, float *y, float *v, float *m,
+__attribute__((export_name("winograd_conv")))
+void winograd_conv(const float *xp, const float *u, const float *bias, float *y, float *v, float *m,
           int N, int Hp, int Wp, int C, int K, int Kp, int OH, int OW, int tb, int act) {
   const int tilesH = (OH + O - 1) / O, tilesW = (OW + O - 1) / O;
   const int tiles = N * tilesH * tilesW;
@@ -158,7 +214,7 @@ void conv(const float *xp, const float *u, const float *bias, float *y, float *v
       }
     }
     for (int xi = 0; xi < XI; xi++)
-      multiply(v + (long)xi * tb * C, u + (long)xi * Kp * C, m + (long)xi * tb * Kp, rows, C, Kp);
+      gemm(v + (long)xi * tb * C, u + (long)xi * Kp * C, m + (long)xi * tb * Kp, rows, C, Kp, Kp, 0, 0);
     // Output transform: 36 points → a 4×4 tile, clipped at the output's edge.
     for (int r = 0; r < count; r++) {
       const int t = t0 + r, n = t / (tilesH * tilesW), th = t / tilesW % tilesH, tw = t % tilesW;

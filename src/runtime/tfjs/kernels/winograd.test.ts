@@ -1,18 +1,17 @@
-// The Winograd 3×3 convolution (winograd.c through conv.ts): it must give
+// The Winograd 3×3 convolution (conv_kernels.c through winograd.ts): it must give
 // onnxruntime's values for every geometry it accepts, take exactly the convs
 // it is meant for (checked by its run counter, so a silent fallback fails),
 // leave training to tfjs's differentiable kernels, and see new weights when a
 // variable is assigned (its transformed-filter cache is keyed by data id).
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js";
+import { type ConvCase, convGraph } from "../../../../test/helpers/conv-graph.js";
 import { randomTensor } from "../../../../test/helpers/tfjs-graphs.js";
-import { GraphBuilder } from "../../../graph/builder.js";
-import { float32 } from "../../../graph/tensor.js";
 import type { Graph } from "../../../graph/types.js";
 import { initBackend } from "../backends.js";
 import { compile } from "../compile.js";
 import { tf } from "../tf.js";
-import { winograd } from "./conv.js";
+import { winograd } from "./winograd.js";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -22,34 +21,6 @@ afterEach(() => {
   winograd.enabled = true;
 });
 
-interface ConvCase {
-  readonly name: string;
-  readonly batch: number;
-  readonly c: number;
-  readonly k: number;
-  readonly hw: [number, number];
-  readonly attrs?: Record<string, number[] | string | number>;
-  readonly bias?: boolean;
-  readonly then?: "Relu" | "Clip6";
-  readonly kernel?: [number, number];
-  readonly group?: number;
-}
-
-function convGraph(c: ConvCase): Graph {
-  const b = new GraphBuilder({ name: c.name, opset: 13 });
-  const x = b.input("x", "float32", ["N", c.c, ...c.hw]);
-  const group = c.group ?? 1;
-  const w = randomTensor([c.k, c.c / group, ...(c.kernel ?? [3, 3])], 2, -0.5, 0.5);
-  const inputs = [x, b.initializer("w", w)];
-  if (c.bias) inputs.push(b.initializer("b", randomTensor([c.k], 3)));
-  let y = b.node("Conv", inputs, { ...c.attrs, ...(c.group ? { group } : {}) })[0]!;
-  if (c.then === "Relu") y = b.node("Relu", [y])[0]!;
-  if (c.then === "Clip6") y = b.node("Clip", [y, b.initializer("lo", float32([], [0])), b.initializer("hi", float32([], [6]))])[0]!;
-  b.output(y, "y");
-  return b.build();
-}
-
-/** Runs the graph on wasm; returns how many convs took the Winograd kernel. */
 async function winogradRuns(graph: Graph, dims: number[]): Promise<number> {
   const compiled = await compile(graph, { backend: "wasm" });
   try {
