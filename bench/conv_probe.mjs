@@ -4,6 +4,8 @@
 // runtimes (compile() on tfjs wasm, createOrtSession on onnxruntime), timed
 // alternately, reported as GFLOP/s (2 FLOPs per multiply-add) and their ratio.
 // A model's tfjs/ort ratio above this gap is glue (layouts, dispatch, copies).
+// tfjs runs twice: through our own Winograd kernel (src/runtime/tfjs/kernels,
+// the runtime's default on wasm) and through tfjs's own conv (XNNPACK).
 //
 //   npm run build
 //   node bench/conv_probe.mjs [--batch 8] [--size 56] [--channels 64] [--runs 20] [--warmup 3] [--ort-threads N]
@@ -22,6 +24,7 @@ const { GraphBuilder } = await import(dist("graph/builder.js"));
 const { float32 } = await import(dist("graph/tensor.js"));
 const { openRunner } = await import(dist("cli/runtimes.js"));
 const { measureInterleaved } = await import(dist("cli/timing.js"));
+const { winograd } = await import(dist("runtime/tfjs/kernels/winograd.js"));
 
 const { values } = parseArgs({
   options: {
@@ -57,8 +60,17 @@ const feeds = { x: float32([batch, channels, size, size], filled(batch * channel
 const ortThreads = values["ort-threads"] === undefined ? {} : { ortThreads: Number(values["ort-threads"]) };
 const ort = await openRunner("ort", graph, ortThreads);
 const tfjs = await openRunner("tfjs", graph, { tfjsBackend: "wasm" });
+/** Runs with our Winograd kernel switched on or off, restoring the default after. */
+const withWinograd = (on) => async () => {
+  winograd.enabled = on;
+  try {
+    return await tfjs.run(feeds);
+  } finally {
+    winograd.enabled = true;
+  }
+};
 const latency = await measureInterleaved(
-  { ort: () => ort.run(feeds), tfjs: () => tfjs.run(feeds) },
+  { ort: () => ort.run(feeds), tfjs: withWinograd(true), xnnpack: withWinograd(false) },
   { runs: Number(values.runs), warmup: Number(values.warmup) },
 );
 tfjs.dispose();
@@ -69,5 +81,6 @@ const gflop = (2 * batch * channels * size * size * channels * 9) / 1e9;
 const rate = (ms) => gflop / (ms / 1000);
 console.log(`conv 3×3 ${channels}→${channels}, ${size}×${size}, batch ${batch}: ${gflop.toFixed(2)} GFLOP per call`);
 console.log(`  onnxruntime (${values["ort-threads"] ?? "default"} threads): ${latency.ort.medianMs.toFixed(1)} ms, ${rate(latency.ort.medianMs).toFixed(1)} GFLOP/s`);
-console.log(`  tfjs wasm (1 thread):        ${latency.tfjs.medianMs.toFixed(1)} ms, ${rate(latency.tfjs.medianMs).toFixed(1)} GFLOP/s`);
-console.log(`  gap (tfjs / ort): ${(latency.tfjs.medianMs / latency.ort.medianMs).toFixed(2)}×`);
+console.log(`  tfjs wasm, tfjs's conv (XNNPACK, 1 thread):  ${latency.xnnpack.medianMs.toFixed(1)} ms, ${rate(latency.xnnpack.medianMs).toFixed(1)} GFLOP/s`);
+console.log(`  tfjs wasm, our Winograd (1 thread, effective): ${latency.tfjs.medianMs.toFixed(1)} ms, ${rate(latency.tfjs.medianMs).toFixed(1)} GFLOP/s`);
+console.log(`  gap (tfjs / ort): ${(latency.xnnpack.medianMs / latency.ort.medianMs).toFixed(2)}× with tfjs's conv, ${(latency.tfjs.medianMs / latency.ort.medianMs).toFixed(2)}× with ours`);
