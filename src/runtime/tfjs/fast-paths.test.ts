@@ -17,7 +17,6 @@ import { compile } from "./compile.js";
 import { tf } from "./tf.js";
 import { pointwise } from "./kernels/pointwise.js";
 import { winograd } from "./kernels/winograd.js";
-import { dwconv3x3 } from "./dwconv/kernel.js";
 
 beforeAll(async () => {
   await initBackend("wasm");
@@ -61,10 +60,10 @@ describe("Conv + activation fusion", () => {
   // These are tfjs's fused kernels; 3×3 and 1×1 convs with channels in fours
   // would take our own kernels instead, whose fusion kernels/*.test.ts check.
   beforeAll(() => {
-    winograd.enabled = pointwise.enabled = dwconv3x3.enabled = false;
+    winograd.enabled = pointwise.enabled = false;
   });
   afterAll(() => {
-    winograd.enabled = pointwise.enabled = dwconv3x3.enabled = true;
+    winograd.enabled = pointwise.enabled = true;
   });
 
   function convThen(act: "Relu" | "Clip", depthwise: boolean): Graph {
