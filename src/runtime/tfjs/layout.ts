@@ -18,7 +18,9 @@
 // at run time, so unknown shapes and dynamic batch sizes need no special case.
 // Rank < 3 values are always "onnx": their channel axis is already last.
 // Weights are converted once at compile time instead (see InputLayout).
+// At inference on wasm the transposes run kernels/transpose.ts's kernel.
 import { tf } from "./tf.js";
+import { transposeChannels } from "./kernels/transpose.js";
 
 export type Layout = "onnx" | "channelsLast";
 
@@ -45,13 +47,13 @@ export function held(t: tf.Tensor, layout: Layout): Held {
 
 export function asOnnx(v: Held): tf.Tensor {
   if (v.layout === "onnx") return v.t;
-  v.converted ??= tf.transpose(v.t, onnxPerm(v.t.rank));
+  v.converted ??= transposeChannels(v.t, false) ?? tf.transpose(v.t, onnxPerm(v.t.rank));
   return v.converted;
 }
 
 export function asChannelsLast(v: Held): tf.Tensor {
   if (v.layout === "channelsLast" || v.t.rank < 3) return v.t;
-  v.converted ??= tf.transpose(v.t, channelsLastPerm(v.t.rank));
+  v.converted ??= transposeChannels(v.t, true) ?? tf.transpose(v.t, channelsLastPerm(v.t.rank));
   return v.converted;
 }
 

@@ -31,6 +31,8 @@ interface Exports {
   winogradConv(xp: number, u: number, bias: number, y: number, v: number, m: number, n: number, hp: number, wp: number, c: number, k: number, kp: number, oh: number, ow: number, tb: number, act: number): void;
   packPanels(w: number, u: number, c: number, k: number): void;
   pointwise(x: number, u: number, bias: number, y: number, pixels: number, c: number, k: number, act: number, scratch: number): void;
+  dwconv3x3(x: number, w: number, bias: number, out: number, n: number, h: number, w_: number, c: number, oh: number, ow: number, sh: number, sw: number, padT: number, padL: number, lo: number, hi: number): void;
+  transposeInner(x: number, out: number, n: number, a: number, b: number): void;
 }
 
 export interface ConvKernels extends Exports {
@@ -39,7 +41,7 @@ export interface ConvKernels extends Exports {
   malloc(bytes: number): number;
   free(offset: number): void;
   /** A tensor's byte offset in the heap. */
-  offsetOf(t: tf.Tensor): number;
+  offsetOf(t: tf.TensorInfo): number;
   /** A new float32 tensor in the heap, filled by `write(offset)`; freed if `write` throws. */
   output(shape: number[], write: (offset: number) => void): tf.Tensor;
 }
@@ -63,7 +65,7 @@ const STACK_BYTES = 64 * 1024;
 const instances = new WeakMap<object, ConvKernels>();
 
 /** Our kernels run where tensors live in wasm's heap, outside any gradient recording (training keeps tfjs's differentiable kernels). */
-function ownKernelsApply(): boolean {
+export function ownKernelsApply(): boolean {
   return tf.engine().state.gradientDepth === 0 && tf.getBackend() === "wasm";
 }
 
@@ -115,6 +117,8 @@ export function convKernels(): ConvKernels {
     winogradConv: exports.winograd_conv as Exports["winogradConv"],
     packPanels: exports.pack_panels as Exports["packPanels"],
     pointwise: exports.pointwise as Exports["pointwise"],
+    dwconv3x3: exports.dwconv3x3 as Exports["dwconv3x3"],
+    transposeInner: exports.transpose_inner as Exports["transposeInner"],
     heap: () => backend.wasm.HEAPF32,
     malloc(size) {
       const offset = backend.wasm._malloc(size);
@@ -198,4 +202,19 @@ export function withScratch<T>(k: ConvKernels, floats: readonly number[], body: 
   } finally {
     for (const offset of offsets) if (offset !== 0) k.free(offset);
   }
+}
+
+/**
+ * Registers one of our kernels with tfjs under `kernelName` (once), so it
+ * runs through tfjs's engine (tf.profile names it) while reading and writing
+ * tfjs's memory through convKernels(). tfjs records no gradient for a kernel
+ * it does not know: callers use these only when ownKernelsApply().
+ */
+export function ensureKernel(kernelName: string, kernelFunc: (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo): void {
+  if (tf.getKernel(kernelName, "wasm") === undefined) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as tf.KernelFunc });
+}
+
+/** A new tensor of `shape` and `dtype` in tfjs's heap for a registered kernel's output. */
+export function kernelOutput(shape: number[], dtype: "float32" | "int32"): tf.TensorInfo {
+  return (tf.backend() as unknown as WasmBackendInternals).makeOutput(shape, dtype as "float32");
 }

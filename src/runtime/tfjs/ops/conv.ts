@@ -7,6 +7,9 @@
 import { tf } from "../tf.js";
 import { shapeError, unsupportedFeature } from "./args.js";
 import { as2d, geometry, samePads, tfPad } from "./spatial.js";
+import { tiledConvTranspose } from "./conv-transpose-tiles.js";
+import { sliceRows } from "./slice-rows.js";
+import { depthwise3x3 } from "../kernels/depthwise.js";
 import { pointwiseConv2d } from "../kernels/pointwise.js";
 import { winogradConv2d } from "../kernels/winograd.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
@@ -61,14 +64,19 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
   // dilations), nor stride and dilation together: a dilated conv runs as the
   // undilated one whose taps are spread apart by zeros, the same function,
   // differentiable on every backend (d² more multiply-adds in that layer).
-  const spread = dilateFilter(w, g.dilations);
+  // (The depthwise branch spreads its own filter, only when it must.)
+  const spread = depthwise ? w : dilateFilter(w, g.dilations);
   const strides = g.strides;
   const pad = tfPad(g.pads);
   // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
   const activation: "linear" | "relu" | "relu6" = (attrs.fusedActivation as "relu" | "relu6" | undefined) ?? "linear";
   const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const, activation };
   let y: tf.Tensor4D;
-  if (depthwise) {
+  // Inference on wasm: undilated 3×3 depthwise convs through our kernel (../kernels/depthwise.ts).
+  const own = depthwise && g.dilations.every((d) => d === 1) ? depthwise3x3(x, w, b, strides, g.pads, activation) : undefined;
+  if (own) {
+    y = own;
+  } else if (depthwise) {
     // tfjs's fused depthwise conv takes no explicit pads, only "same" or one
     // width for all four sides (output rounded down, as ONNX): use those when
     // the pads are exactly that, else pad the input (a copy: 7% of
@@ -77,7 +85,12 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     const even = g.pads.every((p) => p === g.pads[0]);
     const padded = pad === "valid" || same || even ? x : tf.pad(x, pad);
     const dwPad = pad === "valid" ? "valid" : same ? "same" : even ? g.pads[0] : "valid";
-    y = tf.fused.depthwiseConv2d({ ...common, x: padded, filter: spread, bias: b, pad: dwPad, ...(typeof dwPad === "number" ? { dimRoundingMode: "floor" as const } : {}) });
+    // Only the gradient refuses dilations: inference hands them to the kernel
+    // (XNNPACK) instead of running the zero-spread filter's d² more taps.
+    const dilated = g.dilations.some((d) => d !== 1);
+    const native = !dilated || (tf.engine().state.gradientDepth === 0 && strides.every((s) => s === 1));
+    const taps = native ? { filter: w, dilations: g.dilations } : { filter: dilateFilter(w, g.dilations) };
+    y = tf.fused.depthwiseConv2d({ ...common, ...taps, x: padded, bias: b, pad: dwPad, ...(typeof dwPad === "number" ? { dimRoundingMode: "floor" as const } : {}) });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
     // Inference on wasm: 3×3 stride-1 and 1×1 convs through our own kernels (../kernels/).
@@ -172,12 +185,20 @@ function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: 
   const coutPerGroup = filter.shape[2];
   if (filter.shape[3] !== cin || cin % group !== 0) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${filter.shape[3]} in ${group} group(s)`);
   const full: [number, number, number, number] = [n, (h - 1) * strides[0] + kernel[0], (wd - 1) * strides[1] + kernel[1], coutPerGroup];
-  const xs = group === 1 ? [x4] : tf.split(x4, group, 3);
-  const fs = group === 1 ? [filter] : tf.split(filter, group, 3);
-  let y = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, full, strides, "valid")), 3) as tf.Tensor4D;
+  const [ph, pw] = transposePads(attrs, spatialRank, [h, wd], kernel, strides, outPad, ctx);
+  // Zero tails (output_padding, an output_shape past the full output) still get the bias: add it after them.
+  const tails = outPad[0] || outPad[1] || ph![1] < 0 || pw![1] < 0;
+  const tiled = group === 1 ? tiledConvTranspose(x4, filter, strides, tails ? undefined : b) : undefined;
+  let y: tf.Tensor4D;
+  if (tiled) {
+    y = tiled;
+  } else {
+    const xs = group === 1 ? [x4] : tf.split(x4, group, 3);
+    const fs = group === 1 ? [filter] : tf.split(filter, group, 3);
+    y = tf.concat(xs.map((xi, i) => tf.conv2dTranspose(xi as tf.Tensor4D, fs[i] as tf.Tensor4D, full, strides, "valid")), 3) as tf.Tensor4D;
+  }
   // output_padding extends the tail with positions no input reaches (bias only).
   if (outPad[0] || outPad[1]) y = tf.pad(y, [[0, 0], [0, outPad[0]], [0, outPad[1]], [0, 0]]);
-  const [ph, pw] = transposePads(attrs, spatialRank, [h, wd], kernel, strides, outPad, ctx);
   if (ph![1] < 0 || pw![1] < 0) {
     y = tf.pad(y, [[0, 0], [0, Math.max(0, -ph![1])], [0, Math.max(0, -pw![1])], [0, 0]]);
     ph![1] = Math.max(0, ph![1]);
@@ -185,8 +206,8 @@ function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: 
   }
   const size = [n, y.shape[1] - ph![0] - ph![1], y.shape[2] - pw![0] - pw![1], y.shape[3]];
   if (size[1]! <= 0 || size[2]! <= 0) throw shapeError(ctx, `pads leave an empty output (${size.join("×")})`);
-  y = tf.slice(y, [0, ph![0], pw![0], 0], size);
-  if (b) y = tf.add(y, b);
+  y = sliceRows(y, [0, ph![0], pw![0], 0], size) as tf.Tensor4D;
+  if (b && !(tiled && !tails)) y = tf.add(y, b);
   return [squeeze(y)];
 }
 

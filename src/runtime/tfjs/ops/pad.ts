@@ -6,6 +6,7 @@
 import { tf } from "../tf.js";
 import { channelsLastAxis, floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
 import { withReferenceGradient } from "./reference-gradient.js";
+import { sliceRows } from "./slice-rows.js";
 import type { OpContext, OpEntry } from "./types.js";
 
 const MODES = ["constant", "reflect", "edge", "wrap"] as const;
@@ -42,8 +43,10 @@ function pad(x: tf.Tensor, pads: readonly number[], axesIn: readonly number[] | 
     const begin = before.map((b) => Math.max(0, -b));
     const size = x.shape.map((d, i) => d - (begin[i] as number) - Math.max(0, -(after[i] as number)));
     if (size.some((s) => s < 0)) throw shapeError(ctx, `negative pads [${pads.join(", ")}] crop more than [${x.shape.join(", ")}] holds`);
-    let out = tf.slice(x, begin, size);
+    // Crop (a no-op crop copies nothing, see slice-rows.ts), then pad unless there is nothing to pad.
+    const out = sliceRows(x, begin, size);
     const widths = x.shape.map((_, i) => [Math.max(0, before[i] as number), Math.max(0, after[i] as number)] as [number, number]);
+    if (widths.every(([b, e]) => b === 0 && e === 0)) return out;
     if (mode === "constant") return tf.pad(out, widths, value);
     // tfjs's own kernel is one pass; the gathers below cost one slow wasm gather per axis.
     // Its reflect needs every width below the axis size (ONNX's reflect wraps further).

@@ -3,6 +3,7 @@
 // included) a tf.gather of the picked indices, so every form has a gradient.
 import { tf } from "../tf.js";
 import { intsOf, normalizeAxis, required, shapeError } from "./args.js";
+import { sliceRows } from "./slice-rows.js";
 import type { OpContext, OpEntry } from "./types.js";
 
 interface SliceSpec {
@@ -48,7 +49,7 @@ export function sliceTensor(x: tf.Tensor, spec: SliceSpec, ctx: OpContext): tf.T
     }
   });
   return tf.tidy(() => {
-    let out = tf.slice(x, begin, size);
+    let out = sliceRows(x, begin, size);
     for (const { axis, indices } of picks) out = tf.gather(out, tf.tensor1d(indices, "int32"), axis);
     return out;
   });

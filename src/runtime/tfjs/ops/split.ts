@@ -4,6 +4,7 @@
 // remapped instead of transposing back to ONNX layout.
 import { tf } from "../tf.js";
 import { intsOf, layoutAxis, normalizeAxis, required, shapeError } from "./args.js";
+import { sliceRows } from "./slice-rows.js";
 import type { OpContext, OpEntry } from "./types.js";
 
 function splitSizes(dim: number, sizes: readonly number[] | undefined, parts: number, unevenLast: boolean, ctx: OpContext): number[] {
@@ -27,7 +28,13 @@ function split(x: tf.Tensor, axisAttr: number, sizes: readonly number[] | undefi
   if (pieces.length !== ctx.node.outputs.length) {
     throw shapeError(ctx, `split gives ${pieces.length} pieces but the node has ${ctx.node.outputs.length} outputs`);
   }
-  return tf.split(x, pieces, axis);
+  // Each piece as one slice on merged dims (slice-rows.ts): tfjs's SplitV slices row by row.
+  let start = 0;
+  return pieces.map((n) => {
+    const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+    start += n;
+    return sliceRows(x, begin, x.shape.map((d, i) => (i === axis ? n : d)));
+  });
 }
 
 const split2: OpEntry = {
