@@ -28,12 +28,14 @@ if (!existsSync(join(ROOT, "dist", "src", "cli", "runtimes.js"))) {
 const { readOnnx } = await import(dist("formats/onnx.js"));
 const { randomInputs } = await import(dist("cli/inputs.js"));
 const { openRunner } = await import(dist("cli/runtimes.js"));
-const { measureInterleaved } = await import(dist("cli/timing.js"));
+const { measureInterleaved, WARMUP_MS } = await import(dist("cli/timing.js"));
 const { ortVersion } = await import(dist("runtime/ort.js"));
 const { compile } = await import(dist("runtime/tfjs/compile.js"));
 const { tf } = await import(dist("runtime/tfjs/tf.js"));
 const { winograd } = await import(dist("runtime/tfjs/kernels/winograd.js"));
 const { pointwise } = await import(dist("runtime/tfjs/kernels/pointwise.js"));
+const { dwconv3x3 } = await import(dist("runtime/tfjs/kernels/depthwise.js"));
+const { channelsTranspose } = await import(dist("runtime/tfjs/kernels/transpose.js"));
 
 const { values } = parseArgs({
   options: {
@@ -49,8 +51,8 @@ const { values } = parseArgs({
     "no-own-kernels": { type: "boolean", default: false },
   },
 });
-// --no-own-kernels runs 3×3 and 1×1 convs on tfjs's kernels (XNNPACK) instead of ours (src/runtime/tfjs/kernels), for before/after figures.
-if (values["no-own-kernels"]) winograd.enabled = pointwise.enabled = false;
+// --no-own-kernels runs convs and layout transposes on tfjs's kernels (XNNPACK) instead of ours (src/runtime/tfjs/kernels), for before/after figures.
+if (values["no-own-kernels"]) winograd.enabled = pointwise.enabled = dwconv3x3.enabled = channelsTranspose.enabled = false;
 /** Most timed runs per model and batch; fewer for slow models, so each fits in --budget-s seconds (at least 5). */
 const maxRuns = Number(values.runs);
 const budgetMs = Number(values["budget-s"]) * 1000;
@@ -154,7 +156,7 @@ const section = [
   "<!-- inference:start (written by bench/inference.mjs --write) -->",
   `Machine: ${m.cpu}, \`nproc\` = ${m.nproc}. Date: ${m.date}. Node ${m.node}, @tensorflow/tfjs-core ${m.tfjs} ` +
     `(backend \`${values["tfjs-backend"]}\`), onnxruntime-node ${m.ort} (${values["ort-threads"] ? `${values["ort-threads"]} intra-op thread(s)` : "default threads: one per core"}). ` +
-    `Medians of up to ${maxRuns} runs (fewer for slow models: about ${values["budget-s"]} s each) after ${warmup} warm-up runs, random inputs, both runtimes in one process, their calls alternating.`,
+    `Medians of up to ${maxRuns} runs (fewer for slow models: about ${values["budget-s"]} s each) after warm-up (at least ${warmup} runs and ${WARMUP_MS / 1000} s, past V8's tier-up of hot WebAssembly), random inputs, both runtimes in one process, their calls alternating.`,
   "",
   table,
   "<!-- inference:end -->",

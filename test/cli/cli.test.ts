@@ -99,7 +99,7 @@ describe("compactor CLI", () => {
   });
 
   it("bench --json reports median and p90 per backend", () => {
-    const r = compactor("bench", model("mlp"), "--backends", "tfjs,ort", "--batch", "2", "--runs", "3", "--warmup", "1", "--json");
+    const r = compactor("bench", model("mlp"), "--backends", "tfjs,ort", "--batch", "2", "--runs", "3", "--warmup", "1", "--warmup-s", "0.2", "--json");
     expect(r.code).toBe(0);
     const doc = json(r.stdout);
     expect(doc.model).toBe(model("mlp"));
@@ -112,7 +112,7 @@ describe("compactor CLI", () => {
   });
 
   it("bench defaults to onnxruntime, the inference engine", () => {
-    const r = compactor("bench", model("lstm"), "--runs", "2", "--warmup", "0", "--json");
+    const r = compactor("bench", model("lstm"), "--runs", "2", "--warmup", "0", "--warmup-s", "0", "--json");
     expect(r.code).toBe(0);
     expect(json(r.stdout).results.map((x: any) => x.backend)).toEqual(["ort"]);
   });

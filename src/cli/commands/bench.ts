@@ -7,12 +7,12 @@ import type { Command } from "../command.js";
 import { parseDimFlags, randomInputs } from "../inputs.js";
 import { intOption, stringListOption, stringOption } from "../options.js";
 import { openRunner, parseRuntime, parseTfjsBackend, type RuntimeName } from "../runtimes.js";
-import { measureInterleaved } from "../timing.js";
+import { measureInterleaved, WARMUP_MS } from "../timing.js";
 
 export const benchCommand: Command = {
   name: "bench",
   summary: "measure inference latency on tfjs and onnxruntime (median and p90)",
-  usage: "bench <model.onnx> [--backends ort,tfjs] [--batch N] [--runs N] [--warmup N]",
+  usage: "bench <model.onnx> [--backends ort,tfjs] [--batch N] [--runs N] [--warmup N] [--warmup-s S]",
   help: [
     ["--backends LIST", "comma-separated runtimes to time: ort, tfjs (default ort, the inference engine)"],
     ["--tfjs-backend NAME", "tfjs backend: wasm (default), cpu, webgpu, auto…"],
@@ -20,6 +20,7 @@ export const benchCommand: Command = {
     ["--dim name=N", "size of another symbolic dim (repeatable)"],
     ["--runs N", "timed runs per runtime (default 20)"],
     ["--warmup N", "untimed runs first (default 3)"],
+    ["--warmup-s S", "and warm up for at least S seconds (default 2: V8 optimizes hot WebAssembly only after a while)"],
     ["--seed N", "seed for the random inputs (default 0)"],
   ],
   options: {
@@ -29,6 +30,7 @@ export const benchCommand: Command = {
     dim: { type: "string", multiple: true },
     runs: { type: "string" },
     warmup: { type: "string" },
+    "warmup-s": { type: "string" },
     seed: { type: "string" },
   },
   positionals: [1, 1],
@@ -41,6 +43,8 @@ export const benchCommand: Command = {
     const batch = intOption(input, "batch", 1);
     const runs = intOption(input, "runs", 20);
     const warmup = intOption(input, "warmup", 3, 0);
+    const warmupS = stringOption(input, "warmup-s") ?? String(WARMUP_MS / 1000);
+    if (!/^\d+(\.\d+)?$/.test(warmupS)) throw new OptionError(`--warmup-s must be a number of seconds ≥ 0, got ${JSON.stringify(warmupS)}`);
     const seed = intOption(input, "seed", 0, 0);
     const dims = parseDimFlags(stringListOption(input, "dim"));
 
@@ -48,11 +52,11 @@ export const benchCommand: Command = {
     const feeds = randomInputs(graph, { seed, batch, dims });
     const runners = [];
     for (const runtime of runtimes) runners.push(await openRunner(runtime, graph, { tfjsBackend }));
-    if (!input.json) input.log(`timing ${runtimes.join(", ")} alternately: ${warmup} warm-up + ${runs} runs each…`);
+    if (!input.json) input.log(`timing ${runtimes.join(", ")} alternately: ${warmup} warm-up (at least ${warmupS} s) + ${runs} runs each…`);
     // Alternating calls share any load from other processes fairly between the runtimes.
     const latencies = await measureInterleaved(
       Object.fromEntries(runners.map((r) => [r.runtime, () => r.run(feeds)])) as Record<RuntimeName, () => Promise<unknown>>,
-      { runs, warmup },
+      { runs, warmup, warmupMs: Number(warmupS) * 1000 },
     );
     for (const r of runners) r.dispose();
     const results = runtimes.map((backend) => ({
