@@ -36,6 +36,7 @@ const { winograd } = await import(dist("runtime/tfjs/kernels/winograd.js"));
 const { pointwise } = await import(dist("runtime/tfjs/kernels/pointwise.js"));
 const { dwconv3x3 } = await import(dist("runtime/tfjs/kernels/depthwise.js"));
 const { channelsTranspose } = await import(dist("runtime/tfjs/kernels/transpose.js"));
+const { lstmKernel } = await import(dist("runtime/tfjs/kernels/lstm.js"));
 
 const { values } = parseArgs({
   options: {
@@ -51,8 +52,8 @@ const { values } = parseArgs({
     "no-own-kernels": { type: "boolean", default: false },
   },
 });
-// --no-own-kernels runs convs and layout transposes on tfjs's kernels (XNNPACK) instead of ours (src/runtime/tfjs/kernels), for before/after figures.
-if (values["no-own-kernels"]) winograd.enabled = pointwise.enabled = dwconv3x3.enabled = channelsTranspose.enabled = false;
+// --no-own-kernels runs convs and layout transposes on tfjs's kernels (XNNPACK) and LSTM recurrences in the JS loop instead of ours (src/runtime/tfjs/kernels), for before/after figures.
+if (values["no-own-kernels"]) winograd.enabled = pointwise.enabled = dwconv3x3.enabled = channelsTranspose.enabled = lstmKernel.enabled = false;
 /** Most timed runs per model and batch; fewer for slow models, so each fits in --budget-s seconds (at least 5). */
 const maxRuns = Number(values.runs);
 const budgetMs = Number(values["budget-s"]) * 1000;
@@ -81,7 +82,7 @@ function machine() {
 async function profileKernels(graph, feeds) {
   const compiled = await compile(graph, { backend: values["tfjs-backend"] });
   await compiled.run(feeds); // warm-up
-  const ours = { Winograd: winograd, pointwise };
+  const ours = { Winograd: winograd, pointwise, LSTM: lstmKernel };
   const before = Object.fromEntries(Object.entries(ours).map(([name, s]) => [name, { runs: s.runs, ms: s.ms }]));
   const info = await tf.profile(async () => {
     for (let i = 0; i < PROFILE_CALLS; i++) await compiled.run(feeds);

@@ -7,8 +7,10 @@ import { seededRandom } from "../../src/random.js";
 
 export const SEQ = 5;
 export const BATCH = 3;
+const BATCH_DEFAULT = BATCH;
 export const INPUT = 4;
 export const HIDDEN = 6;
+const HIDDEN_DEFAULT = HIDDEN;
 export const GATES = { RNN: 1, GRU: 3, LSTM: 4 } as const;
 export type RecurrentKind = keyof typeof GATES;
 
@@ -26,6 +28,12 @@ export interface RecurrentCase {
   readonly peepholes?: boolean;
   readonly noBias?: boolean;
   readonly attrs?: Record<string, number | string | number[] | string[]>;
+  /** Default HIDDEN. */
+  readonly hidden?: number;
+  /** Default BATCH. */
+  readonly batch?: number;
+  /** Scale of the random inputs (default 1.5). */
+  readonly inputScale?: number;
 }
 
 export function caseLabel(c: RecurrentCase): string {
@@ -35,6 +43,8 @@ export function caseLabel(c: RecurrentCase): string {
 
 /** A one-node graph; X and the initial states are inputs, weights initializers. */
 export function recurrentGraph(c: RecurrentCase): { graph: Graph; feeds: Record<string, Tensor> } {
+  const HIDDEN = c.hidden ?? HIDDEN_DEFAULT;
+  const BATCH = c.batch ?? BATCH_DEFAULT;
   const dirs = c.direction === "bidirectional" ? 2 : 1;
   const g = GATES[c.kind];
   const batchFirst = c.layout === 1;
@@ -46,7 +56,7 @@ export function recurrentGraph(c: RecurrentCase): { graph: Graph; feeds: Record<
   const r = b.initializer("R", randomTensor([dirs, g * HIDDEN, HIDDEN], 2, 0.8));
   const inputs = [x, w, r, c.noBias ? "" : b.initializer("B", randomTensor([dirs, 2 * g * HIDDEN], 3)), ""];
   const stateDims = batchFirst ? [BATCH, dirs, HIDDEN] : [dirs, BATCH, HIDDEN];
-  const feeds: Record<string, Tensor> = { X: randomTensor(xDims, 4, 1.5) };
+  const feeds: Record<string, Tensor> = { X: randomTensor(xDims, 4, c.inputScale ?? 1.5) };
   if (c.initialStates) {
     inputs.push(b.input("initial_h", "float32", stateDims));
     feeds.initial_h = randomTensor(stateDims, 5, 1);

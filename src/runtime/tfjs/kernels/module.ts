@@ -33,6 +33,7 @@ interface Exports {
   pointwise(x: number, u: number, bias: number, y: number, pixels: number, c: number, k: number, act: number, scratch: number): void;
   dwconv3x3(x: number, w: number, bias: number, out: number, n: number, h: number, w_: number, c: number, oh: number, ow: number, sh: number, sw: number, padT: number, padL: number, lo: number, hi: number): void;
   transposeInner(x: number, out: number, n: number, a: number, b: number): void;
+  lstmDirection(proj: number, panels: number, bias: number, h: number, c: number, tmp: number, y: number, seq: number, batch: number, rows4: number, hidden: number, batchFirst: number, reverse: number, yTStride: number, yBStride: number): void;
 }
 
 export interface ConvKernels extends Exports {
@@ -119,6 +120,7 @@ export function convKernels(): ConvKernels {
     pointwise: exports.pointwise as Exports["pointwise"],
     dwconv3x3: exports.dwconv3x3 as Exports["dwconv3x3"],
     transposeInner: exports.transpose_inner as Exports["transposeInner"],
+    lstmDirection: exports.lstm_direction as Exports["lstmDirection"],
     heap: () => backend.wasm.HEAPF32,
     malloc(size) {
       const offset = backend.wasm._malloc(size);

@@ -8,6 +8,7 @@
 // cover (and any time a gradient is being recorded) returns undefined, and the
 // caller runs the differentiable loop instead.
 import { tf } from "../tf.js";
+import { lstmOnWasm } from "../kernels/lstm.js";
 import { intsOf } from "./args.js";
 import { type ActivationAttrs, type ScalarActivation, resolveScalarActivations } from "./recurrent-activations.js";
 import type { Attrs, OpContext } from "./types.js";
@@ -79,6 +80,15 @@ export function runRecurrentFused(req: FusedRequest): tf.Tensor[] | undefined {
   // rows are in X's own order (t-major, or b-major when batch-first).
   const rows = seq * batch;
   const projected = tf.tidy(() => tf.matMul(tf.reshape(x, [1, rows, size]), w));
+  // LSTM with default activations, no peepholes, no clip: the recurrence on our wasm kernel (../kernels/lstm.ts).
+  if (kind === "LSTM" && req.activations.names === undefined && attrs.clip === undefined && peepholes === undefined) {
+    const onWasm = lstmOnWasm({ projected, r, bias: b, h0, c0, seq, batch, hidden: H, dirs, batchFirst, reverseOnly: attrs.direction === "reverse" });
+    if (onWasm) {
+      projected.dispose();
+      recurrentFusion.runs++;
+      return onWasm;
+    }
+  }
   const proj = projected.dataSync() as Float32Array;
   projected.dispose();
   const spec: Loop = {
