@@ -92,13 +92,28 @@ export function convDims(on: KernelSwitch, x: tf.Tensor4D, w: tf.Tensor4D, bias:
   return { n, h, w: width, c, k };
 }
 
-/** Runs `body`, counting the run and its time on the switch. */
-export function timed<T>(on: KernelSwitch, body: () => T): T {
+/** tfjs's allocator had no room for our scratch or prepared weights. */
+export class KernelMemoryError extends RangeError {
+  constructor(readonly bytes: number) {
+    super(`out of wasm memory allocating ${bytes} bytes for one of our kernels`);
+  }
+}
+
+/**
+ * Runs `body`, counting the run and its time on the switch. Where our
+ * kernel's extra memory (scratch, a transformed filter) does not fit in the
+ * wasm heap, returns undefined so the caller runs tfjs's kernel, which needs
+ * less; everything allocated so far has been freed by then.
+ */
+export function timed<T>(on: KernelSwitch, body: () => T): T | undefined {
   const started = performance.now();
   try {
     const result = body();
     on.runs++;
     return result;
+  } catch (error) {
+    if (error instanceof KernelMemoryError) return undefined;
+    throw error;
   } finally {
     on.ms += performance.now() - started;
   }
@@ -124,7 +139,7 @@ export function convKernels(): ConvKernels {
     heap: () => backend.wasm.HEAPF32,
     malloc(size) {
       const offset = backend.wasm._malloc(size);
-      if (offset === 0) throw new RangeError(`out of wasm memory allocating ${size} bytes for a convolution`);
+      if (offset === 0) throw new KernelMemoryError(size);
       return offset;
     },
     free: (offset) => backend.wasm._free(offset),

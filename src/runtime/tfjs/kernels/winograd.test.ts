@@ -8,9 +8,11 @@ import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js
 import { type ConvCase, convGraph } from "../../../../test/helpers/conv-graph.js";
 import { randomTensor } from "../../../../test/helpers/tfjs-graphs.js";
 import type { Graph } from "../../../graph/types.js";
+import { compareOutputs } from "../../compare.js";
 import { initBackend } from "../backends.js";
 import { compile } from "../compile.js";
 import { tf } from "../tf.js";
+import { convKernels, KernelMemoryError } from "./module.js";
 import { winograd } from "./winograd.js";
 
 beforeAll(async () => {
@@ -129,5 +131,29 @@ describe("Winograd path selection", () => {
     expect(tf.memory().numTensors).toBe(tensors);
     x.dispose();
     compiled.dispose();
+  });
+
+  it("falls back to tfjs's kernel when its memory does not fit in the wasm heap", async () => {
+    const graph = convGraph({ ...base, bias: true });
+    const compiled = await compile(graph, { backend: "wasm" });
+    const kernels = convKernels();
+    const malloc = kernels.malloc;
+    // Simulated: the heap refuses the transformed filter / scratch (no model here is large enough).
+    kernels.malloc = (bytes: number) => {
+      throw new KernelMemoryError(bytes);
+    };
+    try {
+      const before = winograd.runs;
+      const x = randomTensor([1, 8, 8, 8], 5);
+      const out = await compiled.run({ x });
+      expect(winograd.runs).toBe(before);
+      kernels.malloc = malloc;
+      const reference = await compiled.run({ x });
+      expect(winograd.runs).toBe(before + 1);
+      expect(compareOutputs(out, reference).every((d) => d.mismatch === undefined && d.maxRel < 1e-5)).toBe(true);
+    } finally {
+      kernels.malloc = malloc;
+      compiled.dispose();
+    }
   });
 });
