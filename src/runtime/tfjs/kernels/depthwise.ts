@@ -9,7 +9,7 @@
 // Inference only (gradientDepth 0): tfjs records no gradient for a kernel it
 // does not know, so training keeps tfjs's depthwise conv.
 import { tf } from "../tf.js";
-import { convKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
+import { type ConvActivation, convKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
 
 export const KERNEL_NAME = "CompactorDepthwise3x3";
 
@@ -21,10 +21,10 @@ export interface Depthwise3x3Attrs {
   /** [top, left]: bottom and right padding need no argument (taps past the end are skipped). */
   readonly padTopLeft: readonly [number, number];
   readonly outShape: readonly [number, number];
-  readonly activation: "linear" | "relu" | "relu6";
+  readonly activation: ConvActivation;
 }
 
-const CLAMP: Readonly<Record<Depthwise3x3Attrs["activation"], [number, number]>> = Object.freeze({
+const CLAMP: Readonly<Record<ConvActivation, [number, number]>> = Object.freeze({
   linear: [-Infinity, Infinity],
   relu: [0, Infinity],
   relu6: [0, 6],
@@ -54,7 +54,7 @@ export function depthwise3x3(
   bias: tf.Tensor | undefined,
   strides: readonly [number, number],
   pads: readonly [number, number, number, number],
-  activation: Depthwise3x3Attrs["activation"],
+  activation: ConvActivation,
 ): tf.Tensor4D | undefined {
   if (!dwconv3x3.enabled || !ownKernelsApply()) return undefined;
   const [n, h, w, c] = x.shape;

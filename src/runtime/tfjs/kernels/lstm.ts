@@ -7,7 +7,7 @@
 // The JS loop it replaces spent ~45% of the LSTM fixture's time at batch 8
 // (node --cpu-prof): scalar multiply-adds and Math.exp/Math.tanh per unit.
 import { tf } from "../tf.js";
-import { convKernels, type KernelSwitch, ownKernelsApply, timed, withScratch } from "./module.js";
+import { convKernels, type KernelSwitch, ownKernelsApply, runOwnKernel, withScratch } from "./module.js";
 
 export const lstmKernel: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -33,7 +33,7 @@ export interface LstmRequest {
 export function lstmOnWasm(req: LstmRequest): tf.Tensor[] | undefined {
   const { seq, batch, hidden: H, dirs, batchFirst } = req;
   if (!lstmKernel.enabled || !ownKernelsApply() || H % 4 !== 0) return undefined;
-  return timed(lstmKernel, () => {
+  return runOwnKernel(lstmKernel, () => {
     const k = convKernels();
     const G = 4 * H;
     const rows4 = Math.ceil(batch / 4) * 4;

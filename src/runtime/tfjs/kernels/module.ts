@@ -100,12 +100,12 @@ export class KernelMemoryError extends RangeError {
 }
 
 /**
- * Runs `body`, counting the run and its time on the switch. Where our
+ * Runs our kernel's `body`, counting the run and its time on the switch. Where our
  * kernel's extra memory (scratch, a transformed filter) does not fit in the
  * wasm heap, returns undefined so the caller runs tfjs's kernel, which needs
  * less; everything allocated so far has been freed by then.
  */
-export function timed<T>(on: KernelSwitch, body: () => T): T | undefined {
+export function runOwnKernel<T>(on: KernelSwitch, body: () => T): T | undefined {
   const started = performance.now();
   try {
     const result = body();
@@ -191,10 +191,10 @@ const releasePrepared = new FinalizationRegistry<{ kernels: ConvKernels; offset:
  * when that tensor is garbage-collected.
  */
 export function preparedWeight(k: ConvKernels, kind: string, w: tf.Tensor, bytes: number, prepare: (source: number, out: number) => void): number {
-  const kinds = prepared.get(k) ?? new Map<string, WeakMap<object, number>>();
-  prepared.set(k, kinds);
-  const byId = kinds.get(kind) ?? new WeakMap<object, number>();
-  kinds.set(kind, byId);
+  let kinds = prepared.get(k);
+  if (!kinds) prepared.set(k, (kinds = new Map()));
+  let byId = kinds.get(kind);
+  if (!byId) kinds.set(kind, (byId = new WeakMap()));
   const dataId = w.dataId as object;
   const cached = byId.get(dataId);
   if (cached !== undefined) return cached;

@@ -6,7 +6,7 @@
 // ungrouped float32 1×1 convs without pads, with K a multiple of 4 and at
 // least MIN_INPUT_CHANNELS input channels.
 import type { tf } from "../tf.js";
-import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, timed, withScratch } from "./module.js";
+import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
 
 export const pointwise: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -37,7 +37,7 @@ export function pointwiseConv2d(
   const pixels = n * oh * ow;
   if (pixels === 0) return undefined;
 
-  return timed(pointwise, () => {
+  return runOwnKernel(pointwise, () => {
     const k = convKernels();
     const u = preparedWeight(k, "panels", w, Math.ceil(kOut / 8) * 8 * c * 4, (source, out) => k.packPanels(source, out, c, kOut));
     const strided = sh !== 1 || sw !== 1;

@@ -8,7 +8,7 @@
 // checks; the output is written in place. The transformed filter (36/9 = 4×
 // the filter's bytes) is made once per filter tensor (module.ts).
 import type { tf } from "../tf.js";
-import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, timed, withScratch } from "./module.js";
+import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
 
 export const winograd: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -37,7 +37,7 @@ export function winogradConv2d(
   const [oh, ow] = [h + pt + pb - 2, wd + pl + pr - 2];
   if (n === 0 || oh <= 0 || ow <= 0) return undefined;
 
-  return timed(winograd, () => {
+  return runOwnKernel(winograd, () => {
     const k = convKernels();
     const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
     const [hp, wp] = [Math.max(h + pt, tilesH * 4 + 2), Math.max(wd + pl, tilesW * 4 + 2)];
@@ -47,16 +47,24 @@ export function winogradConv2d(
     const u = preparedWeight(k, "winograd", w, 36 * kp * c * 4, (g, out) => k.winogradFilter(g, out, c, kOut, kp));
     const sizes = [n * hp * wp * c, 36 * tb * c, 36 * tb * kp];
     const y = withScratch(k, sizes, ([xp, v, m]) => {
-      // The input, zero-padded: one copy per image row (views taken after every allocation).
+      // The input, zero-padded: one copy per image row, zeros only where no
+      // input lands (views taken after every allocation).
       const heap = k.heap();
       const padded = heap.subarray(xp! / 4, xp! / 4 + sizes[0]!);
-      padded.fill(0);
-      const row = wd * c;
+      const [row, paddedRow] = [wd * c, wp * c];
       const src = k.offsetOf(x) / 4;
       for (let i = 0; i < n; i++) {
-        for (let r = 0; r < h; r++) {
-          const from = src + (i * h + r) * row;
-          padded.set(heap.subarray(from, from + row), ((i * hp + r + pt) * wp + pl) * c);
+        for (let r = 0; r < hp; r++) {
+          const to = (i * hp + r) * paddedRow;
+          const inputRow = r - pt;
+          if (inputRow < 0 || inputRow >= h) {
+            padded.fill(0, to, to + paddedRow);
+            continue;
+          }
+          const from = src + (i * h + inputRow) * row;
+          padded.fill(0, to, to + pl * c);
+          padded.set(heap.subarray(from, from + row), to + pl * c);
+          padded.fill(0, to + pl * c + row, to + paddedRow);
         }
       }
       const b = bias ? k.offsetOf(bias) : 0;
