@@ -9,8 +9,8 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { tf } from "../src/runtime/tfjs/tf.js";
 import { compile } from "../src/runtime/tfjs/compile.js";
-import { decodeModel } from "../src/formats/onnx.js";
-import { seededRandom } from "../src/random.js";
+import { decodeModel } from "../src/formats/onnx/index.js";
+import { seededRandom } from "../src/core/random.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),

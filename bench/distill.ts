@@ -13,7 +13,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { datasets } from "../src/data/index.js";
-import { writeNpz } from "../src/formats/npz.js";
+import { writeNpz } from "../src/formats/numpy/npz.js";
 import { setDisplaySink } from "../src/display/sink.js";
 import { makeTensor } from "../src/graph/tensor.js";
 import { models } from "../src/models/index.js";

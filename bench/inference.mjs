@@ -25,7 +25,7 @@ if (!existsSync(join(ROOT, "dist", "src", "cli", "runtimes.js"))) {
   console.error("bench/inference.mjs: dist/ is missing; run `npm run build` first.");
   process.exit(1);
 }
-const { readOnnx } = await import(dist("formats/onnx.js"));
+const { readOnnx } = await import(dist("formats/onnx/index.js"));
 const { randomInputs } = await import(dist("cli/inputs.js"));
 const { openRunner } = await import(dist("cli/runtimes.js"));
 const { measureInterleaved, WARMUP_MS } = await import(dist("cli/timing.js"));

@@ -40,7 +40,7 @@ const { values } = parseArgs({
 
 /** Child mode: run one manifest entry, print one JSON line. */
 async function runOne(entry) {
-  const { readOnnx } = await import(dist("formats/onnx.js"));
+  const { readOnnx } = await import(dist("formats/onnx/index.js"));
   const { randomInputs } = await import(dist("runtime/random-inputs.js"));
   const { runOrt } = await import(dist("runtime/ort.js"));
   const { compile } = await import(dist("runtime/tfjs/compile.js"));

@@ -5,8 +5,8 @@
 // interrupts, so the session's state survives both.
 import vm from "node:vm";
 import type { ConvertResult } from "tslab/dist/converter.js";
-import { InterruptedError } from "../src/errors.js";
-import { requestInterrupt, resetInterrupt } from "../src/interrupt.js";
+import { InterruptedError } from "../src/core/errors.js";
+import { requestInterrupt, resetInterrupt } from "../src/core/interrupt.js";
 import type { Compiler } from "./compiler.js";
 import { CellModules } from "./modules.js";
 import { compileFailure, runtimeFailure, type Failure } from "./tracebacks.js";

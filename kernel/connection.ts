@@ -1,7 +1,7 @@
 // The connection file Jupyter writes for each kernel: where to bind and how to
 // sign. Every problem in it is reported at once, naming the file.
 import { readFileSync } from "node:fs";
-import { KernelProtocolError } from "../src/errors.js";
+import { KernelProtocolError } from "../src/core/errors.js";
 
 export const CHANNELS = ["shell", "control", "iopub", "stdin", "hb"] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { OptionError } from "../src/errors.js";
+import { OptionError } from "../src/core/errors.js";
 import { parseConnection } from "./connection.js";
 import { install, kernelspecDir, uninstall } from "./install.js";
 

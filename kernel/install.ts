@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { OptionError } from "../src/errors.js";
+import { OptionError } from "../src/core/errors.js";
 import { jupyterUserDataDir, packageRoot } from "./paths.js";
 
 export const DEFAULT_KERNEL_NAME = "compactor";

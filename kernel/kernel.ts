@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { InterruptedError } from "../src/errors.js";
+import { InterruptedError } from "../src/core/errors.js";
 import { CellRunner } from "./cells.js";
 import { CommManager, COMMS_DECLARATIONS } from "./comms.js";
 import { Compiler } from "./compiler.js";

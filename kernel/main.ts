@@ -2,7 +2,7 @@
 // the CLI) or `node dist/kernel/main.js --connection-file F`.
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { OptionError } from "../src/errors.js";
+import { OptionError } from "../src/core/errors.js";
 import { readConnection } from "./connection.js";
 import { log } from "./io.js";
 import { Kernel } from "./kernel.js";

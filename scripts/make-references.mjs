@@ -20,7 +20,7 @@ if (!existsSync(join(ROOT, "dist", "src", "formats", "npz.js"))) {
   console.error("make-references: dist/ is missing; run `npm run build` first.");
   process.exit(1);
 }
-const { readNpz, writeNpz } = await import(new URL("../dist/src/formats/npz.js", import.meta.url).href);
+const { readNpz, writeNpz } = await import(new URL("../dist/src/formats/numpy/npz.js", import.meta.url).href);
 const { compareOutputs } = await import(new URL("../dist/src/runtime/compare.js", import.meta.url).href);
 
 const large = process.argv.includes("--large");

@@ -1,23 +1,23 @@
 // The public surface of compactor: what `import … from "compactor"` gives, and
 // what the Jupyter kernel and the REPL preload. Values first, then types.
 
-export { Model, stepReportTable } from "./model.js";
-export { load } from "./load.js";
+export { Model, stepReportTable } from "./model/model.js";
+export { load } from "./model/load.js";
 export { models } from "./models/index.js";
-export { evaluate } from "./evaluate.js";
-export { compare, ortLatencyMs } from "./compare.js";
+export { evaluate } from "./model/evaluate.js";
+export { compare, ortLatencyMs } from "./model/compare.js";
 export { datasets, resolveData, Dataset } from "./data/index.js";
 export { train, finetune } from "./train/steps.js";
 export { distill } from "./compress/distill/index.js";
-export { stepFromRecipe, stepsFromRecipe, readRecipe, STEP_NAMES } from "./recipe.js";
+export { stepFromRecipe, stepsFromRecipe, readRecipe, STEP_NAMES } from "./model/recipe.js";
 export { display, clearOutput, plot, table, html, markdown, progress, liveCurve, toMimeBundle } from "./display/index.js";
-export { requestInterrupt } from "./interrupt.js";
-export * from "./errors.js";
+export { requestInterrupt } from "./core/interrupt.js";
+export * from "./core/errors.js";
 
-export type { Backend, SaveReport } from "./model.js";
-export type { Step, StepReport, StepResult, RecipeStep, Metrics } from "./step.js";
-export type { EvalReport } from "./evaluate.js";
-export type { Comparison, ComparisonRow } from "./compare.js";
+export type { Backend, SaveReport } from "./model/model.js";
+export type { Step, StepReport, StepResult, RecipeStep, Metrics } from "./model/step.js";
+export type { EvalReport } from "./model/evaluate.js";
+export type { Comparison, ComparisonRow } from "./model/compare.js";
 export type { Batch } from "./data/index.js";
 export type { TrainStepOptions } from "./train/steps.js";
 export type { DistillOptions, FeaturePair, TeacherInput } from "./compress/distill/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import { DEFAULT_META, type Graph, type ValueInfo } from "../graph/types.js";
 import { parseDimFlags, randomInputs } from "./inputs.js";
 

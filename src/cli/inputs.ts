@@ -1,8 +1,8 @@
 // Inputs for `run` and `bench`: read from an .npz and checked against the
 // model's declared inputs, or generated from a seed with symbolic dims resolved
 // (axis 0 → --batch, others → --dim name=N).
-import { OptionError, ShapeError } from "../errors.js";
-import { readNpz } from "../formats/npz.js";
+import { OptionError, ShapeError } from "../core/errors.js";
+import { readNpz } from "../formats/numpy/npz.js";
 import type { Graph, Tensor } from "../graph/types.js";
 import { checkFeeds } from "../runtime/check-feeds.js";
 

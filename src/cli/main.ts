@@ -2,7 +2,7 @@
 // prints its result (one JSON document on stdout with --json), and maps errors to
 // exit code 1 with the message alone on stderr (the stack with --verbose).
 import { parseArgs } from "node:util";
-import { CompactorError, OptionError } from "../errors.js";
+import { CompactorError, OptionError } from "../core/errors.js";
 import type { Command, OptionSpecs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 

@@ -1,5 +1,5 @@
 // Typed reads of parsed flag values, with errors that name the flag.
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import type { CommandInput } from "./command.js";
 
 export function stringOption(input: CommandInput, name: string): string | undefined {

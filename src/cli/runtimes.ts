@@ -1,7 +1,7 @@
 // The two runtimes behind `run`, `bench` and the benchmark script, behind one
 // shape: open once for a graph, then run feeds to outputs. onnxruntime is the
 // reference and the fast inference engine; tfjs is the differentiable one.
-import { mustBeOneOf } from "../errors.js";
+import { mustBeOneOf } from "../core/errors.js";
 import type { Graph, Tensor } from "../graph/types.js";
 import { createOrtSession } from "../runtime/ort.js";
 import type { BackendChoice } from "../runtime/tfjs/backends.js";

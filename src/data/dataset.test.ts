@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JUPYTER_DISPLAY } from "../display/mime.js";
-import { OptionError, ShapeError, TrainingError } from "../errors.js";
+import { OptionError, ShapeError, TrainingError } from "../core/errors.js";
 import { makeTensor } from "../graph/tensor.js";
 import { Dataset, type Batch } from "./dataset.js";
 

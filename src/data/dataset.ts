@@ -4,10 +4,10 @@
 // per-example objects exist, so 60,000-sample datasets cost their arrays only.
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
 import { table } from "../display/table.js";
-import { OptionError, ShapeError, TrainingError } from "../errors.js";
+import { OptionError, ShapeError, TrainingError } from "../core/errors.js";
 import { makeTensor, numElements } from "../graph/tensor.js";
 import type { Tensor } from "../graph/types.js";
-import { Random } from "../random.js";
+import { Random } from "../core/random.js";
 
 export interface Batch {
   /** [b, ...sampleShape] */
@@ -252,4 +252,3 @@ export class Dataset {
   }
 }
 
-export { datasets, resolveData } from "./datasets.js";

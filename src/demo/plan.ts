@@ -3,7 +3,7 @@
 // join as more steps (or more students) when those steps exist. The distill
 // step's teacher is written as TEACHER_REF and bound to the trained teacher
 // when the demo runs, so the teacher is trained once.
-import type { RecipeStep } from "../step.js";
+import type { RecipeStep } from "../model/step.js";
 
 export const TEACHER_REF = "$teacher";
 

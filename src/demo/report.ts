@@ -2,7 +2,7 @@
 // the comparison table and the demo's plots: per-epoch training curves of
 // every model and the accuracy/size comparison.
 import { writeFile, rename } from "node:fs/promises";
-import type { ComparisonRow } from "../compare.js";
+import type { ComparisonRow } from "../model/compare.js";
 import { plot } from "../display/plot.js";
 import { figureDivHtml, plotlyLibraryScript } from "../display/plotly.js";
 import { table, tableHtml } from "../display/table.js";

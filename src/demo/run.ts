@@ -2,12 +2,12 @@
 // compares them all on the test split (accuracy, parameters, bytes,
 // onnxruntime latency) and writes report.html.
 import { resolve } from "node:path";
-import { compare, type ComparisonRow } from "../compare.js";
+import { compare, type ComparisonRow } from "../model/compare.js";
 import { display } from "../display/display.js";
-import { load } from "../load.js";
-import type { Model } from "../model.js";
-import { stepsFromRecipe } from "../recipe.js";
-import type { RecipeStep } from "../step.js";
+import { load } from "../model/load.js";
+import type { Model } from "../model/model.js";
+import { stepsFromRecipe } from "../model/recipe.js";
+import type { RecipeStep } from "../model/step.js";
 import type { EpochRecord } from "../train/options.js";
 import { TEACHER_REF, demoPlan, type DemoModel } from "./plan.js";
 import { comparisonTable, reportHtml, writeReport } from "./report.js";

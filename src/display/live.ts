@@ -23,7 +23,7 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
 import { figureDivHtml, figureText, isPlotlyInlined, markPlotlyInlined, plotlyLibraryScript, PLOTLY_MIME, type PlotlyFigure } from "./plotly.js";
 import { progressLine } from "./text.js";
 import { escapeHtml } from "./bundle.js";
-import { mustBeOneOf } from "../errors.js";
+import { mustBeOneOf } from "../core/errors.js";
 
 export interface LiveDisplay {
   readonly displayId: string;

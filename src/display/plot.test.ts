@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { plot } from "./plot.js";
 import { PLOTLY_MIME, resetPlotlyInline, figureBundle, figurePage, plotlyLibraryScript, type PlotlyFigure } from "./plotly.js";
 import { toMimeBundle } from "./bundle.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 
 describe("plot", () => {
   beforeEach(() => resetPlotlyInline());

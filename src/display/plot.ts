@@ -5,7 +5,7 @@
 //   plot.line([{ x, y, name }, …], { title, xaxis, yaxis }) lines; a bare number[] or one series works too
 //   plot.bar({ x: ["a", "b"], y: [1, 2], name }, { title }) bars; several series are grouped
 //   plot.heatmap(matrix, { x, y, title })                   e.g. a confusion matrix, cells labelled
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import { asFigure, type Figure, type PlotlyFigure, type PlotlyTrace } from "./plotly.js";
 
 export interface Series {

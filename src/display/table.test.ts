@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { table, formatCell } from "./table.js";
 import { summaryTable, humanBytes, humanCount } from "./summary.js";
 import { toMimeBundle } from "./bundle.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 
 describe("table", () => {
   it("draws a box table with numbers right-aligned, and an HTML twin", () => {

@@ -3,7 +3,7 @@
 // formatted the same way in both.
 import { escapeHtml } from "./bundle.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
-import { mustBeOneOf } from "../errors.js";
+import { mustBeOneOf } from "../core/errors.js";
 
 export type Cell = string | number | bigint | boolean | null | undefined;
 export type Row = Readonly<Record<string, Cell>> | readonly Cell[];

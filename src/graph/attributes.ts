@@ -1,6 +1,6 @@
 // Reading typed node attributes with declared defaults. A missing required
 // attribute or one of the wrong type fails loudly, naming the node.
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import type { Attribute, Node, Tensor } from "./types.js";
 
 function wrongType(node: Node, name: string, want: string, got: Attribute): GraphError {

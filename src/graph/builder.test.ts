@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GraphError, ShapeError } from "../errors.js";
+import { GraphError, ShapeError } from "../core/errors.js";
 import { GraphBuilder, attr, toAttribute } from "./builder.js";
 import { float32 } from "./tensor.js";
 import { validateGraph } from "./validate.js";

@@ -1,7 +1,7 @@
 // GraphBuilder: graphs written in code (the model zoo, tests). Names are made
 // unique, plain JS attribute values become typed Attributes, and build()
 // checks the structure and infers shapes.
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import { inferShapes } from "./shape-inference/index.js";
 import { topologicalSort } from "./topo.js";
 import { DEFAULT_META, type Attribute, type DType, type Dim, type Graph, type Node, type Tensor, type ValueInfo } from "./types.js";

@@ -1,6 +1,6 @@
 // Exposing intermediate tensors as graph outputs (feature distillation,
 // activation statistics) and removing what no output needs.
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import { inferShapesWithReport } from "./shape-inference/index.js";
 import { producers, nodeDependencies } from "./topo.js";
 import type { Graph, Node, ValueInfo } from "./types.js";

@@ -1,5 +1,5 @@
 // Small helpers for constant tensors: sizes, storage allocation, construction.
-import { ShapeError } from "../errors.js";
+import { ShapeError } from "../core/errors.js";
 import type { DType, DTypeStorage, Tensor } from "./types.js";
 
 /** Bytes one element takes in ONNX's raw_data / .npy encoding (strings: 0, not fixed). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import { GraphBuilder } from "./builder.js";
 import { float32 } from "./tensor.js";
 import { consumers, producers, topologicalSort } from "./topo.js";

@@ -1,7 +1,7 @@
 // Traversal: who produces and who consumes each value, and a stable
 // topological order. Nodes with subgraphs (If, Loop, Scan) also depend on the
 // outer values their subgraphs capture, so those count as inputs here.
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import type { Graph, Node } from "./types.js";
 
 /** Outer-scope value names a subgraph reads without producing or declaring them. */

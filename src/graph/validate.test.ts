@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import { float32 } from "./tensor.js";
 import { DEFAULT_META, type Graph, type Node, type Tensor } from "./types.js";
 import { graphProblems, validateGraph } from "./validate.js";

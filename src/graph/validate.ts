@@ -1,7 +1,7 @@
 // Structural checks on a Graph. Runs after every compression pass in tests, so
 // a pass that breaks a graph fails where it happened. Every problem is listed
 // at once: fixing one and rerunning to find the next wastes the user's time.
-import { GraphError } from "../errors.js";
+import { GraphError } from "../core/errors.js";
 import { numElements } from "./tensor.js";
 import { nodeDependencies } from "./topo.js";
 import type { Graph } from "./types.js";

@@ -1,8 +1,8 @@
 // `models.*`: zoo constructors returning Models whose source is the equivalent
 // spec, so a recipe made from them names the same starting point.
-import { Model } from "../model.js";
+import { Model } from "../model/model.js";
 import { cnn, fromSpec, lenet5, mlp, type CnnOptions, type MlpOptions } from "./zoo.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 
 function mlpSpec(sizes: readonly number[], options: MlpOptions): string {
   const extras = (["dropout", "inputDropout", "seed"] as const)

@@ -4,7 +4,7 @@ import { summarize } from "../graph/counts.js";
 import { validateGraph } from "../graph/validate.js";
 import { runOrt } from "../runtime/ort.js";
 import { randomInputs } from "../runtime/random-inputs.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 
 describe("model zoo", () => {
   it("builds an MLP with PyTorch's parameter count and runs in onnxruntime", async () => {

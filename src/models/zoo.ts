@@ -2,11 +2,11 @@
 // model, with PyTorch's default initialisation (uniform ±1/√fan_in for weights
 // and biases) from a seed. Specs ("mlp:784-300-100-10,dropout=0.5", "lenet5")
 // name the same models in recipes and on the command line.
-import { OptionError, mustBeOneOf } from "../errors.js";
+import { OptionError, mustBeOneOf } from "../core/errors.js";
 import { GraphBuilder } from "../graph/builder.js";
 import { float32 } from "../graph/tensor.js";
 import type { Graph } from "../graph/types.js";
-import { seededRandom } from "../random.js";
+import { seededRandom } from "../core/random.js";
 
 const OPSET = 17;
 

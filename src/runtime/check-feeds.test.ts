@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../errors.js";
+import { ShapeError } from "../core/errors.js";
 import { float32 } from "../graph/tensor.js";
 import { DEFAULT_META, type Graph } from "../graph/types.js";
 import { checkFeeds, feedProblems } from "./check-feeds.js";

@@ -1,7 +1,7 @@
 // Checks run-time feeds against a graph's declared inputs before any runtime
 // sees them, so a user gets every problem at once (missing, extra, dtype, rank,
 // static dims, inconsistent symbolic dims) instead of an engine's first complaint.
-import { ShapeError } from "../errors.js";
+import { ShapeError } from "../core/errors.js";
 import type { Graph, Tensor } from "../graph/types.js";
 
 function formatShape(shape: readonly (number | string | null)[]): string {

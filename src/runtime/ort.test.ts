@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { ShapeError, GraphError } from "../errors.js";
-import { readOnnx } from "../formats/onnx.js";
+import { ShapeError, GraphError } from "../core/errors.js";
+import { readOnnx } from "../formats/onnx/index.js";
 import { allocate, makeTensor } from "../graph/tensor.js";
 import { DEFAULT_META, type Graph, type Tensor } from "../graph/types.js";
 import { createOrtSession, ortVersion, runOrt } from "./ort.js";

@@ -2,8 +2,8 @@
 // dependency). onnxruntime is the parity reference, the deployment runtime whose
 // latency we report, and the engine for inference that needs no gradients.
 import * as ort from "onnxruntime-node";
-import { BackendError, GraphError, OptionError } from "../errors.js";
-import { encodeModel } from "../formats/onnx.js";
+import { BackendError, GraphError, OptionError } from "../core/errors.js";
+import { encodeModel } from "../formats/onnx/index.js";
 import { makeTensor } from "../graph/tensor.js";
 import type { DType, Graph, Tensor, ValueInfo } from "../graph/types.js";
 import { checkFeeds } from "./check-feeds.js";

@@ -2,10 +2,10 @@
 // --inputs, checking a saved model against the in-memory one, latency runs.
 // Symbolic dims resolve as dims[name], else axis 0 or a dim named like the
 // batch ("batch", "batch_size", "N") → batch; any other is reported.
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import { allocate, makeTensor, numElements } from "../graph/tensor.js";
 import type { DType, Graph, Tensor, ValueInfo } from "../graph/types.js";
-import { seededRandom } from "../random.js";
+import { seededRandom } from "../core/random.js";
 
 export interface RandomInputOptions {
   readonly seed: number;

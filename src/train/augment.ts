@@ -1,7 +1,7 @@
 // Random whole-pixel shifts of 28×28 images (Hinton et al.'s ±2 px jitter),
 // applied in plain JS to the batch before it becomes a tensor. Samples are
 // [784] or [1, 28, 28]; vacated pixels are zero (MNIST's background).
-import { ShapeError } from "../errors.js";
+import { ShapeError } from "../core/errors.js";
 import type { Tensor } from "../graph/types.js";
 
 const SIDE = 28;

@@ -6,7 +6,7 @@ import type { Dataset } from "../data/dataset.js";
 import { resolveData } from "../data/datasets.js";
 import { fitDataToModel } from "../data/fit.js";
 import type { Graph } from "../graph/types.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import type { Batch, TrainData } from "./data.js";
 
 /** What a step accepts as data: a Dataset, or a reference ("mnist:train", "data.npz", "mnist:train.take(512)"). */

@@ -3,8 +3,8 @@
 // checks before the first step, a NaN guard, cooperative interruption between
 // batches, validation after each epoch and a live view.
 import { tf } from "../runtime/tfjs/tf.js";
-import { TrainingError } from "../errors.js";
-import { interruptRequested } from "../interrupt.js";
+import { TrainingError } from "../core/errors.js";
+import { interruptRequested } from "../core/interrupt.js";
 import type { Graph } from "../graph/types.js";
 import type { TrainableModel } from "./compiled.js";
 import type { Batch, TrainData } from "./data.js";

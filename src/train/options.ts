@@ -1,6 +1,6 @@
 // What a training run takes, its defaults, and the check that lists every bad
 // option at once. `finetune` is the same loop with gentler defaults.
-import { OptionError, mustBeOneOf } from "../errors.js";
+import { OptionError, mustBeOneOf } from "../core/errors.js";
 import type { tf } from "../runtime/tfjs/tf.js";
 import type { TrainData, Batch } from "./data.js";
 

@@ -1,6 +1,6 @@
 // Checks made before the first step, so a run that cannot work fails at once
 // naming what was expected and what it got, instead of deep inside tfjs.
-import { ShapeError, TrainingError } from "../errors.js";
+import { ShapeError, TrainingError } from "../core/errors.js";
 import type { Graph } from "../graph/types.js";
 import type { Batch } from "./data.js";
 import type { FreezeRule } from "./options.js";

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { datasets } from "../data/index.js";
 import { models } from "../models/index.js";
-import { OptionError } from "../errors.js";
+import { OptionError } from "../core/errors.js";
 import { finetune, train } from "./steps.js";
 
 describe("train and finetune steps", () => {

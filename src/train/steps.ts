@@ -2,9 +2,9 @@
 // are checked when the step is made (a recipe fails before anything trains);
 // data may be a Dataset or a reference, and the recipe form names it by
 // reference so `compactor apply` can replay it.
-import type { Metrics, RecipeStep, Step, StepResult } from "../step.js";
-import type { Model } from "../model.js";
-import { OptionError } from "../errors.js";
+import type { Metrics, RecipeStep, Step, StepResult } from "../model/step.js";
+import type { Model } from "../model/model.js";
+import { OptionError } from "../core/errors.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
 import { trainGraph, finetuneGraph } from "./train_graph.js";
 import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";

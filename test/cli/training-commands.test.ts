@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readOnnx } from "../../src/formats/onnx.js";
+import { readOnnx } from "../../src/formats/onnx/index.js";
 import { models } from "../../src/models/index.js";
 import { train } from "../../src/train/steps.js";
 

@@ -4,9 +4,9 @@
 // within rtol 1e-3 / atol 1e-7, integers and bools exactly, shapes exactly.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { decodeModel, decodeTensor } from "../../src/formats/onnx.js";
+import { decodeModel, decodeTensor } from "../../src/formats/onnx/index.js";
 import type { DType, Graph, Tensor } from "../../src/graph/types.js";
-import { UnsupportedOpError } from "../../src/errors.js";
+import { UnsupportedOpError } from "../../src/core/errors.js";
 import { compile, opRegistry } from "../../src/runtime/tfjs/compile.js";
 import { tfValuesOf } from "../../src/runtime/tfjs/tensors.js";
 

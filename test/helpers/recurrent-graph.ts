@@ -3,7 +3,7 @@
 import { GraphBuilder } from "../../src/graph/builder.js";
 import { float32 } from "../../src/graph/tensor.js";
 import type { Graph, Tensor } from "../../src/graph/types.js";
-import { seededRandom } from "../../src/random.js";
+import { seededRandom } from "../../src/core/random.js";
 
 export const SEQ = 5;
 export const BATCH = 3;

@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readOnnx } from "../../src/formats/onnx.js";
-import { readNpz } from "../../src/formats/npz.js";
+import { readOnnx } from "../../src/formats/onnx/index.js";
+import { readNpz } from "../../src/formats/numpy/npz.js";
 import { compareOutputs } from "../../src/runtime/compare.js";
 import { expectMatchesOrt } from "../helpers/expect-matches-ort.js";
 

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
-import { readOnnx } from "../../src/formats/onnx.js";
+import { readOnnx } from "../../src/formats/onnx/index.js";
 import { randomInputs } from "../../src/runtime/random-inputs.js";
 import { expectMatchesOrt } from "../helpers/expect-matches-ort.js";
 

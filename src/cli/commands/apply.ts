@@ -1,9 +1,9 @@
 // compactor apply <recipe.json | inline JSON> <model | spec> -o out.onnx —
 // replays a recipe (what model.recipe returns) on a model and saves the result,
 // checked against onnxruntime.
-import { OptionError } from "../../errors.js";
-import { load } from "../../load.js";
-import { readRecipe, stepsFromRecipe } from "../../recipe.js";
+import { OptionError } from "../../core/errors.js";
+import { load } from "../../model/load.js";
+import { readRecipe, stepsFromRecipe } from "../../model/recipe.js";
 import { table, tableText } from "../../display/table.js";
 import type { Command } from "../command.js";
 import { withDisplays } from "../display-to-stderr.js";

@@ -1,8 +1,8 @@
 // compactor bench <model> — latency of one model on each runtime, same inputs,
 // measured in one process: warm-up, then median and p90.
-import { readOnnx } from "../../formats/onnx.js";
+import { readOnnx } from "../../formats/onnx/index.js";
 import { table, tableText } from "../../display/table.js";
-import { OptionError } from "../../errors.js";
+import { OptionError } from "../../core/errors.js";
 import type { Command } from "../command.js";
 import { parseDimFlags, randomInputs } from "../inputs.js";
 import { intOption, stringListOption, stringOption } from "../options.js";

@@ -1,8 +1,8 @@
 // compactor eval <model> --data mnist:test — accuracy and loss of a classifier
 // on a labelled dataset, on onnxruntime (default) or the tfjs runtime.
-import { mustBeOneOf } from "../../errors.js";
-import { load } from "../../load.js";
-import type { Backend } from "../../model.js";
+import { mustBeOneOf } from "../../core/errors.js";
+import { load } from "../../model/load.js";
+import type { Backend } from "../../model/model.js";
 import type { Command } from "../command.js";
 import { intOption, stringOption } from "../options.js";
 

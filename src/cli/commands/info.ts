@@ -1,6 +1,6 @@
 // compactor info <model> — what a model file holds: inputs and outputs with
 // shapes, the op histogram, parameter/MAC/byte counts and the opset.
-import { readOnnx } from "../../formats/onnx.js";
+import { readOnnx } from "../../formats/onnx/index.js";
 import { summarize } from "../../graph/counts.js";
 import { onnxOpset, type ValueInfo } from "../../graph/types.js";
 import { table, tableText } from "../../display/table.js";

@@ -1,6 +1,6 @@
 // compactor kernel — the Jupyter kernel (started by Jupyter with
 // --connection-file) and its kernelspec: `kernel install` / `kernel uninstall`.
-import { OptionError } from "../../errors.js";
+import { OptionError } from "../../core/errors.js";
 import type { Command } from "../command.js";
 
 export const kernelCommand: Command = {

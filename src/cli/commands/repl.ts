@@ -1,5 +1,5 @@
 // compactor repl — the TypeScript REPL with the compactor DSL preloaded (see ../repl/index.ts).
-import { CompactorError } from "../../errors.js";
+import { CompactorError } from "../../core/errors.js";
 import { startRepl } from "../repl/index.js";
 import type { Command } from "../command.js";
 

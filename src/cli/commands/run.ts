@@ -1,7 +1,7 @@
 // compactor run <model> — runs a model once on tfjs or onnxruntime, from an
 // .npz or seeded random inputs; --compare ort checks it against onnxruntime.
-import { readOnnx } from "../../formats/onnx.js";
-import { writeNpz } from "../../formats/npz.js";
+import { readOnnx } from "../../formats/onnx/index.js";
+import { writeNpz } from "../../formats/numpy/npz.js";
 import type { Tensor } from "../../graph/types.js";
 import { tableText, table } from "../../display/table.js";
 import { compareOutputs } from "../../runtime/compare.js";

@@ -15,7 +15,7 @@ import { TypeScriptSession, CompileError, type Preload, type Outcome } from "./s
 import { TerminalSink } from "./terminal-sink.js";
 import { setDisplaySink, displaySink } from "../../display/sink.js";
 import { toMimeBundle } from "../../display/bundle.js";
-import { CompactorError } from "../../errors.js";
+import { CompactorError } from "../../core/errors.js";
 import { replHelp } from "./help.js";
 
 export interface ReplOptions {

@@ -6,8 +6,8 @@
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { Converter, Diagnostic } from "tslab/dist/converter.js";
-import { CompactorError, InterruptedError } from "../../errors.js";
-import { requestInterrupt, resetInterrupt } from "../../interrupt.js";
+import { CompactorError, InterruptedError } from "../../core/errors.js";
+import { requestInterrupt, resetInterrupt } from "../../core/interrupt.js";
 
 const require = createRequire(import.meta.url);
 type ConverterModule = typeof import("tslab/dist/converter.js");

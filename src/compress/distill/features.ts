@@ -4,13 +4,13 @@
 // [N, C], 1×1 Conv for [N, C, H, W]) so it can be compared with the teacher's
 // by MSE. After training the extra outputs are removed and pruneUnused drops
 // the adapters: they exist only to carry the hint loss.
-import { OptionError, ShapeError } from "../../errors.js";
+import { OptionError, ShapeError } from "../../core/errors.js";
 import { withOutputs, pruneUnused } from "../../graph/extract.js";
 import { inferShapesWithReport } from "../../graph/shape-inference/index.js";
 import { float32 } from "../../graph/tensor.js";
 import { producers } from "../../graph/topo.js";
 import type { Dim, Graph, Node } from "../../graph/types.js";
-import { seededRandom } from "../../random.js";
+import { seededRandom } from "../../core/random.js";
 
 export interface FeaturePair {
   /** A value of the student graph (a node output, e.g. "relu1_out"). */

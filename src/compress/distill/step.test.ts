@@ -4,10 +4,10 @@
 import { beforeAll, describe, it, expect } from "vitest";
 import { datasets, Dataset } from "../../data/index.js";
 import { models } from "../../models/index.js";
-import { Model } from "../../model.js";
+import { Model } from "../../model/model.js";
 import { makeTensor } from "../../graph/tensor.js";
 import { validateGraph } from "../../graph/validate.js";
-import { OptionError, ShapeError, TrainingError } from "../../errors.js";
+import { OptionError, ShapeError, TrainingError } from "../../core/errors.js";
 import { train } from "../../train/steps.js";
 import { distill } from "./step.js";
 

@@ -3,16 +3,16 @@
 // with hint losses between named intermediate values. Everything that can be
 // wrong (options, teacher/student shapes, feature names, labels) is reported
 // before the first step.
-import { OptionError, ShapeError, TrainingError, mustBeOneOf } from "../../errors.js";
+import { OptionError, ShapeError, TrainingError, mustBeOneOf } from "../../core/errors.js";
 import type { Dataset } from "../../data/dataset.js";
 import { sampleDimsOf } from "../../data/fit.js";
 import type { Graph } from "../../graph/types.js";
 import { inferShapesWithReport } from "../../graph/shape-inference/index.js";
-import { Model } from "../../model.js";
-import { seededRandom } from "../../random.js";
+import { Model } from "../../model/model.js";
+import { seededRandom } from "../../core/random.js";
 import { createOrtSession } from "../../runtime/ort.js";
 import { tf } from "../../runtime/tfjs/tf.js";
-import type { Metrics, RecipeStep, Step, StepResult } from "../../step.js";
+import type { Metrics, RecipeStep, Step, StepResult } from "../../model/step.js";
 import { TRAIN_DEFAULTS, type LossFunction, type TrainOptions } from "../../train/options.js";
 import { checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
 import { datasetFor, trainDataOf } from "../../train/from-dataset.js";
@@ -69,7 +69,7 @@ function checkOptions(options: DistillOptions): void {
 async function resolveTeacher(teacher: TeacherInput): Promise<Model> {
   if (teacher instanceof Model) return teacher;
   // Loaded lazily: the recipe module builds steps, including this one.
-  const { modelFromReference } = await import("../../recipe.js");
+  const { modelFromReference } = await import("../../model/recipe.js");
   return modelFromReference(teacher, "distill teacher");
 }
 

@@ -3,7 +3,7 @@
 // augmentation the teacher sees each sample unchanged every epoch, so its
 // outputs are computed once for the whole dataset and looked up by sample
 // index; with augmentation each batch is new and is run as it comes.
-import { ShapeError } from "../../errors.js";
+import { ShapeError } from "../../core/errors.js";
 import type { Dataset } from "../../data/dataset.js";
 import type { Graph, Tensor } from "../../graph/types.js";
 import { createOrtSession, type OrtSession } from "../../runtime/ort.js";

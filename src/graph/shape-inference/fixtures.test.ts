@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeModel } from "../../formats/onnx.js";
+import { decodeModel } from "../../formats/onnx/index.js";
 import { summarize } from "../counts.js";
 import type { Graph } from "../types.js";
 import { inferShapesWithReport } from "./index.js";

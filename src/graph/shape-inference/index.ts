@@ -1,7 +1,7 @@
 // Shape inference: walks the graph in order, applying each op's rule to what
 // is known about its inputs. Unknown ops leave their outputs unknown (with the
 // file's declared shapes, if any) and are reported, never guessed at.
-import { CompactorError, ShapeError } from "../../errors.js";
+import { CompactorError, ShapeError } from "../../core/errors.js";
 import { onnxOpset, type Graph, type Node, type ValueInfo } from "../types.js";
 import { mergeShapes } from "./dims.js";
 import { tensorFacts } from "./facts.js";

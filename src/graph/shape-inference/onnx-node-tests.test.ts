@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeModel, decodeTensor } from "../../formats/onnx.js";
+import { decodeModel, decodeTensor } from "../../formats/onnx/index.js";
 import type { DType, Graph } from "../types.js";
 import { topologicalSort } from "../topo.js";
 import { graphProblems } from "../validate.js";

@@ -1,6 +1,6 @@
 // Shape rules op by op, each on a graph made with GraphBuilder.
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../errors.js";
+import { ShapeError } from "../../core/errors.js";
 import { GraphBuilder, attr, type AttributeInput } from "../builder.js";
 import { float32, int64, makeTensor } from "../tensor.js";
 import type { DType, Dim, Tensor } from "../types.js";

@@ -2,7 +2,7 @@
 // types checked, a missing required attribute named with its node. Attributes
 // the entry does not declare are reported too: ignoring one could silently
 // change what the op computes.
-import { GraphError } from "../../errors.js";
+import { GraphError } from "../../core/errors.js";
 import type { Attribute, Node } from "../../graph/types.js";
 import type { Attrs, AttrSpec } from "./ops/types.js";
 

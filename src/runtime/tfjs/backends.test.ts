@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { BACKENDS, initBackend } from "./backends.js";
 import { tf } from "./tf.js";
-import { BackendError, OptionError } from "../../errors.js";
+import { BackendError, OptionError } from "../../core/errors.js";
 
 describe("initBackend", () => {
   it("starts wasm by default, with SIMD", async () => {

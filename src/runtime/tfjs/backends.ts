@@ -16,7 +16,7 @@
 // `wasm` is single-threaded under Node; using both cores needs data-parallel
 // worker threads, each with its own wasm instance (see the training code).
 import { tf } from "./tf.js";
-import { BackendError, OptionError, mustBeOneOf } from "../../errors.js";
+import { BackendError, OptionError, mustBeOneOf } from "../../core/errors.js";
 import { registerTrainingKernels } from "./grads/index.js";
 
 /** Backend choices, fastest first as "auto" tries them. */

@@ -7,7 +7,7 @@ import { runOrt } from "../ort.js";
 import { GraphBuilder } from "../../graph/builder.js";
 import { float32, int64 } from "../../graph/tensor.js";
 import type { Graph } from "../../graph/types.js";
-import { GraphError, UnsupportedOpError } from "../../errors.js";
+import { GraphError, UnsupportedOpError } from "../../core/errors.js";
 import { compile } from "./compile.js";
 import { initBackend } from "./backends.js";
 import { randomTensor } from "../../../test/helpers/tfjs-graphs.js";

@@ -16,7 +16,7 @@
 // layout.ts picks (NHWC between conv-like and elementwise ops) and using only
 // tf ops, so tf.grad / tf.variableGrads differentiate through it.
 import { tf } from "./tf.js";
-import { CompactorError, GraphError, ShapeError } from "../../errors.js";
+import { CompactorError, GraphError, ShapeError } from "../../core/errors.js";
 import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
 import { OpRegistry, opsetFor } from "./registry.js";

@@ -1,7 +1,7 @@
 // The op table: entries keyed by domain and op type, each list sorted by
 // `since`. Opset versions are data: for a model at opset N the newest entry
 // with since ≤ N implements the op.
-import { UnsupportedOpError } from "../../errors.js";
+import { UnsupportedOpError } from "../../core/errors.js";
 import type { Graph } from "../../graph/types.js";
 import type { OpEntry } from "./ops/types.js";
 

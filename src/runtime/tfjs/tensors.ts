@@ -3,7 +3,7 @@
 // int32 (int64 clamped, so INT64_MAX "to the end" sentinels stay huge), and
 // exportGraph converts back to each initializer's original dtype.
 import { tf } from "./tf.js";
-import { ShapeError } from "../../errors.js";
+import { ShapeError } from "../../core/errors.js";
 import type { DType, Tensor } from "../../graph/types.js";
 import { makeTensor } from "../../graph/tensor.js";
 

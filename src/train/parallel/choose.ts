@@ -3,7 +3,7 @@
 // the default loss (a function cannot be sent to a worker), and with a step big
 // enough that the per-step copies and the worker start-up are small beside it.
 import { availableParallelism } from "node:os";
-import { OptionError } from "../../errors.js";
+import { OptionError } from "../../core/errors.js";
 import { workerScript } from "./coordinator.js";
 
 /**

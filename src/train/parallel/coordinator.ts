@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { tf } from "../../runtime/tfjs/tf.js";
 import { copyTensorInto } from "../../runtime/tfjs/copy_into.js";
-import { TrainingError } from "../../errors.js";
+import { TrainingError } from "../../core/errors.js";
 import type { Graph } from "../../graph/types.js";
 import type { TrainableModel } from "../compiled.js";
 import type { Batch } from "../data.js";

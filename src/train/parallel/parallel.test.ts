@@ -9,7 +9,7 @@ import { tf } from "../../runtime/tfjs/tf.js";
 import { initBackend } from "../../runtime/tfjs/backends.js";
 import { compile } from "../../runtime/tfjs/compile.js";
 import { cnn, mlp } from "../../models/zoo.js";
-import { OptionError, TrainingError } from "../../errors.js";
+import { OptionError, TrainingError } from "../../core/errors.js";
 import type { Graph } from "../../graph/types.js";
 import type { Batch, TrainData } from "../data.js";
 import { seededRandom } from "../random.js";

@@ -5,10 +5,10 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect, afterAll } from "vitest";
-import { decodeModel } from "../../../formats/onnx.js";
-import { decodeNpz } from "../../../formats/npz.js";
+import { decodeModel } from "../../../formats/onnx/index.js";
+import { decodeNpz } from "../../../formats/numpy/npz.js";
 import type { Graph, Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 import { tf } from "../tf.js";
 import { toTf } from "../tensors.js";
 import { compile } from "../compile.js";

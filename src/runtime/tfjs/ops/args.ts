@@ -2,7 +2,7 @@
 // reading integer lists from inputs, normalising axes, turning graph constants
 // and naming the node in every error.
 import { tf } from "../tf.js";
-import { ShapeError, UnsupportedOpError } from "../../../errors.js";
+import { ShapeError, UnsupportedOpError } from "../../../core/errors.js";
 import type { OpContext } from "./types.js";
 
 /** `Reshape "node_3"`: how errors name the node they come from. */

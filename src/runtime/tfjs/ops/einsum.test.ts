@@ -5,7 +5,7 @@ import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js
 import { GraphBuilder } from "../../../graph/builder.js";
 import { float32 } from "../../../graph/tensor.js";
 import type { Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 
 function random(dims: number[], seed: number): Tensor<"float32"> {
   const next = seededRandom(seed);

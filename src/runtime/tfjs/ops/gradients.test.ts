@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { GraphBuilder, type AttributeInput } from "../../../graph/builder.js";
 import { float32, int64 } from "../../../graph/tensor.js";
 import type { Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 import { tf } from "../tf.js";
 import { compile } from "../compile.js";
 

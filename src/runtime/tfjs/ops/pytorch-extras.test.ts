@@ -6,7 +6,7 @@ import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js
 import { GraphBuilder } from "../../../graph/builder.js";
 import { float32 } from "../../../graph/tensor.js";
 import type { Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 import { initBackend } from "../backends.js";
 
 function random(dims: number[], seed: number, scale = 1): Tensor<"float32"> {

@@ -8,7 +8,7 @@ import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js
 import { GraphBuilder } from "../../../graph/builder.js";
 import { float32, int64 } from "../../../graph/tensor.js";
 import type { Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 import { compile } from "../compile.js";
 import { initBackend } from "../backends.js";
 import { tf } from "../tf.js";

@@ -5,7 +5,7 @@ import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js
 import { GraphBuilder } from "../../../graph/builder.js";
 import { float32, int64 } from "../../../graph/tensor.js";
 import type { Node, Tensor } from "../../../graph/types.js";
-import { seededRandom } from "../../../random.js";
+import { seededRandom } from "../../../core/random.js";
 import { tf } from "../tf.js";
 import { initBackend } from "../backends.js";
 import { SPLIT_OPS } from "./split.js";

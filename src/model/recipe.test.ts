@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FormatError, OptionError } from "./errors.js";
+import { FormatError, OptionError } from "../core/errors.js";
 import { STEP_NAMES, modelFromReference, readRecipe, stepsFromRecipe } from "./recipe.js";
 
 describe("recipes", () => {

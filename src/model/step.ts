@@ -2,8 +2,8 @@
 // Steps are values: built by the DSL (`train({ … })`) or from a recipe entry
 // (`{ "step": "train", … }`), run by Model.apply, and recorded in model.history
 // so model.recipe can replay them.
-import type { Graph } from "./graph/types.js";
-import type { MimeBundle } from "./display/mime.js";
+import type { Graph } from "../graph/types.js";
+import type { MimeBundle } from "../display/mime.js";
 import type { Model } from "./model.js";
 
 export type Metric = number | string | boolean | null;

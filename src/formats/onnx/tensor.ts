@@ -1,10 +1,10 @@
 // TensorProto ↔ Tensor. Reading accepts every place ONNX lets data live
 // (raw_data, the typed *_data fields, external files); writing always uses
 // raw_data (string_data for strings), as onnx's own numpy_helper does.
-import { FormatError } from "../errors.js";
-import { BYTES_PER_ELEMENT } from "../graph/tensor.js";
-import type { DType, Tensor, TensorData } from "../graph/types.js";
-import { readExternalData } from "./onnx-external.js";
+import { FormatError } from "../../core/errors.js";
+import { BYTES_PER_ELEMENT } from "../../graph/tensor.js";
+import type { DType, Tensor, TensorData } from "../../graph/types.js";
+import { readExternalData } from "./external.js";
 import {
   DATA_LOCATION_EXTERNAL,
   ONNX_DATA_TYPE,
@@ -15,7 +15,7 @@ import {
   stringToBytes,
   type Int64,
   type TensorProto,
-} from "./onnx-proto.js";
+} from "./proto.js";
 
 /** ONNX data type number for each dtype compactor stores. */
 export const ONNX_TYPE_OF: Readonly<Record<DType, number>> = Object.freeze({

@@ -2,7 +2,7 @@
 // messages it decodes to. Field names keep the schema's snake_case (keepCase)
 // so what we read here matches onnx.proto line for line.
 import protobuf from "protobufjs";
-import { ONNX_PROTO } from "./onnx-schema.js";
+import { ONNX_PROTO } from "./schema.js";
 
 /** protobufjs decodes int64 fields to `Long` objects (plain numbers when given on encode). */
 export interface LongLike {

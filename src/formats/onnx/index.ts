@@ -3,10 +3,10 @@
 // it is trusted: sizes before allocation, external paths before opening.
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { FormatError } from "../errors.js";
-import type { Graph, ModelMeta, Tensor } from "../graph/types.js";
-import { writeFileAtomic } from "./atomic-write.js";
-import { graphFromProto, graphToProto } from "./onnx-graph.js";
+import { FormatError } from "../../core/errors.js";
+import type { Graph, ModelMeta, Tensor } from "../../graph/types.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
+import { graphFromProto, graphToProto } from "./graph.js";
 import {
   has,
   int64ToNumber,
@@ -15,8 +15,8 @@ import {
   type GraphProto,
   type ModelProto,
   type TensorProto,
-} from "./onnx-proto.js";
-import { tensorFromProto, tensorToProto } from "./onnx-tensor.js";
+} from "./proto.js";
+import { tensorFromProto, tensorToProto } from "./tensor.js";
 
 /** protobuf's own limit on one message; bigger models need external data, which we do not write. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;

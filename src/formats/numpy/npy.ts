@@ -3,10 +3,10 @@
 // 64 bytes, then the elements in C order. Read versions 1.0–3.0; write 1.0
 // (2.0 only when the header needs it), as numpy does.
 import { readFile } from "node:fs/promises";
-import { FormatError } from "../errors.js";
-import { BYTES_PER_ELEMENT, numElements } from "../graph/tensor.js";
-import type { DType, Tensor, TensorData } from "../graph/types.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { FormatError } from "../../core/errors.js";
+import { BYTES_PER_ELEMENT, numElements } from "../../graph/tensor.js";
+import type { DType, Tensor, TensorData } from "../../graph/types.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 

@@ -1,15 +1,15 @@
 // Model: an immutable value wrapping a Graph, its source and the steps that made
 // it. `apply` runs steps in order, shows each step's report and records it, so
 // `model.recipe` replays a notebook session as JSON.
-import type { Graph, Tensor } from "./graph/types.js";
+import type { Graph, Tensor } from "../graph/types.js";
 import type { RecipeStep, Step, StepReport } from "./step.js";
-import { JUPYTER_DISPLAY, type MimeBundle } from "./display/mime.js";
-import { OptionError } from "./errors.js";
-import { summarize, type GraphSummary } from "./graph/counts.js";
-import { display } from "./display/display.js";
-import { summaryTable } from "./display/summary.js";
-import { table } from "./display/table.js";
-import { validateGraph } from "./graph/validate.js";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
+import { OptionError } from "../core/errors.js";
+import { summarize, type GraphSummary } from "../graph/counts.js";
+import { display } from "../display/display.js";
+import { summaryTable } from "../display/summary.js";
+import { table } from "../display/table.js";
+import { validateGraph } from "../graph/validate.js";
 
 export type Backend = "ort" | "tfjs";
 
@@ -72,12 +72,12 @@ export class Model {
   async run(feeds: Record<string, Tensor>, options: { backend?: Backend; outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
     const backend = options.backend ?? "ort";
     if (backend === "ort") {
-      const { createOrtSession } = await import("./runtime/ort.js");
+      const { createOrtSession } = await import("../runtime/ort.js");
       const session = await createOrtSession(this.graph);
       return session.run(feeds, { outputs: options.outputs });
     }
     if (backend === "tfjs") {
-      const { compile } = await import("./runtime/tfjs/compile.js");
+      const { compile } = await import("../runtime/tfjs/compile.js");
       const compiled = await compile(this.graph);
       try {
         return await compiled.run(feeds, { outputs: options.outputs });

@@ -2,13 +2,13 @@
 // does the reading; this only dispatches and names what is supported.
 import { existsSync } from "node:fs";
 import { extname } from "node:path";
-import { FormatError } from "./errors.js";
+import { FormatError } from "../core/errors.js";
 import { Model } from "./model.js";
-import { fromSpec } from "./models/zoo.js";
+import { fromSpec } from "../models/zoo.js";
 
 const READERS: Readonly<Record<string, (path: string) => Promise<Model>>> = {
   ".onnx": async (path) => {
-    const { readOnnx } = await import("./formats/onnx.js");
+    const { readOnnx } = await import("../formats/onnx/index.js");
     return new Model(await readOnnx(path), { source: path });
   },
 };

@@ -1,7 +1,7 @@
 // AttributeProto ↔ Attribute. Subgraph attributes (If/Loop/Scan bodies) are
 // converted by callbacks from onnx-graph.ts, which owns graph conversion.
-import { FormatError } from "../errors.js";
-import type { Attribute, Graph, Tensor } from "../graph/types.js";
+import { FormatError } from "../../core/errors.js";
+import type { Attribute, Graph, Tensor } from "../../graph/types.js";
 import {
   ONNX_ATTRIBUTE_TYPE as A,
   bytesToString,
@@ -12,8 +12,8 @@ import {
   type AttributeProto,
   type GraphProto,
   type TensorProto,
-} from "./onnx-proto.js";
-import { tensorFromProto, tensorToProto, type TensorReadContext } from "./onnx-tensor.js";
+} from "./proto.js";
+import { tensorFromProto, tensorToProto, type TensorReadContext } from "./tensor.js";
 
 export interface AttributeReadContext {
   readonly file?: string;

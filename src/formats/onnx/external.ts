@@ -3,8 +3,8 @@
 // own folder, and every byte range is checked against the file before reading.
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { FormatError } from "../errors.js";
-import type { StringStringEntryProto } from "./onnx-proto.js";
+import { FormatError } from "../../core/errors.js";
+import type { StringStringEntryProto } from "./proto.js";
 
 export interface ExternalDataContext {
   /** The model file, for messages. */

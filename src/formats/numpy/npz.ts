@@ -2,9 +2,9 @@
 // (np.savez_compressed). Keys are entry names without ".npy", as np.load gives them.
 import { readFile } from "node:fs/promises";
 import { unzipSync, zipSync, type UnzipFileInfo, type Zippable } from "fflate";
-import { FormatError } from "../errors.js";
-import type { Tensor } from "../graph/types.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { FormatError } from "../../core/errors.js";
+import type { Tensor } from "../../graph/types.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { decodeNpy, encodeNpy } from "./npy.js";
 
 /** Zip compression methods, from PKWARE's APPNOTE 4.4.5. */

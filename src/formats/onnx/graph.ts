@@ -1,11 +1,11 @@
 // GraphProto ↔ Graph: nodes (named uniquely, topologically ordered), value
 // infos with symbolic dims, initializers, and subgraphs, recursively.
-import { FormatError, GraphError } from "../errors.js";
-import { topologicalSort } from "../graph/topo.js";
-import type { Attribute, Dim, Graph, ModelMeta, Node, Tensor, ValueInfo } from "../graph/types.js";
-import { attributeFromProto, attributeToProto } from "./onnx-attribute.js";
-import { has, int64ToNumber, numberToInt64, type GraphProto, type NodeProto, type ValueInfoProto } from "./onnx-proto.js";
-import { ONNX_TYPE_OF, dtypeFromOnnx, tensorFromProto, tensorToProto } from "./onnx-tensor.js";
+import { FormatError, GraphError } from "../../core/errors.js";
+import { topologicalSort } from "../../graph/topo.js";
+import type { Attribute, Dim, Graph, ModelMeta, Node, Tensor, ValueInfo } from "../../graph/types.js";
+import { attributeFromProto, attributeToProto } from "./attribute.js";
+import { has, int64ToNumber, numberToInt64, type GraphProto, type NodeProto, type ValueInfoProto } from "./proto.js";
+import { ONNX_TYPE_OF, dtypeFromOnnx, tensorFromProto, tensorToProto } from "./tensor.js";
 
 export interface GraphReadContext {
   readonly file?: string;

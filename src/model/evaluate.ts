@@ -1,14 +1,14 @@
 // Accuracy, loss and confusion matrix of a classifier on a labelled dataset.
 // Inference needs no gradients, so it runs on onnxruntime (DESIGN: ~5× faster
 // than tfjs wasm here) unless the caller asks for the tfjs runtime.
-import { OptionError, ShapeError } from "./errors.js";
-import type { Graph, Tensor } from "./graph/types.js";
-import { toMimeBundle, escapeHtml } from "./display/bundle.js";
-import { plot } from "./display/plot.js";
-import type { Dataset } from "./data/dataset.js";
-import { fitDataToModel } from "./data/fit.js";
-import { resolveData } from "./data/index.js";
-import { JUPYTER_DISPLAY, type MimeBundle } from "./display/mime.js";
+import { OptionError, ShapeError } from "../core/errors.js";
+import type { Graph, Tensor } from "../graph/types.js";
+import { toMimeBundle, escapeHtml } from "../display/bundle.js";
+import { plot } from "../display/plot.js";
+import type { Dataset } from "../data/dataset.js";
+import { fitDataToModel } from "../data/fit.js";
+import { resolveData } from "../data/index.js";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
 import type { Backend } from "./model.js";
 
 export interface EvalReport {
@@ -72,12 +72,12 @@ async function runnerFor(graph: Graph, backend: Backend): Promise<Runner> {
   const inputName = graph.inputs[0]!.name;
   const outputName = graph.outputs[0]!.name;
   if (backend === "ort") {
-    const { createOrtSession } = await import("./runtime/ort.js");
+    const { createOrtSession } = await import("../runtime/ort.js");
     const session = await createOrtSession(graph);
     return async (x) => (await session.run({ [inputName]: x }, { outputs: [outputName] }))[outputName]!;
   }
   if (backend === "tfjs") {
-    const { compile } = await import("./runtime/tfjs/compile.js");
+    const { compile } = await import("../runtime/tfjs/compile.js");
     const compiled = await compile(graph);
     return async (x) => (await compiled.run({ [inputName]: x }, { outputs: [outputName] }))[outputName]!;
   }

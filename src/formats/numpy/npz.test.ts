@@ -9,13 +9,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FormatError } from "../errors.js";
-import { float32, makeTensor } from "../graph/tensor.js";
-import type { Tensor } from "../graph/types.js";
+import { FormatError } from "../../core/errors.js";
+import { float32, makeTensor } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/types.js";
 import { decodeNpy, encodeNpy, readNpy } from "./npy.js";
 import { decodeNpz, encodeNpz, readNpz, writeNpz } from "./npz.js";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "fixtures", "npz");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "test", "fixtures", "npz");
 
 interface Expected {
   dtype: string;

@@ -7,10 +7,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import type { Graph, Tensor } from "../graph/types.js";
-import { ORT_OPTIONS, expectSameTensor, sameData, toOrt } from "../../test/formats/helpers.js";
-import { readNpz } from "./npz.js";
-import { decodeModel, decodeTensor, encodeModel, encodeTensor, readOnnx } from "./onnx.js";
+import type { Graph, Tensor } from "../../graph/types.js";
+import { ORT_OPTIONS, expectSameTensor, sameData, toOrt } from "../../../test/formats/helpers.js";
+import { readNpz } from "../numpy/npz.js";
+import { decodeModel, decodeTensor, encodeModel, encodeTensor, readOnnx } from "./index.js";
 
 const TESTDATA = "/usr/share/libonnx-testdata/data";
 const SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple", "real"];
@@ -163,7 +163,7 @@ describe.runIf(haveTestdata)("ONNX conformance models", () => {
   });
 });
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "test", "fixtures", "models");
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "test", "fixtures", "models");
 const fixtureModels = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => f.endsWith(".onnx")).sort() : [];
 
 describe.runIf(fixtureModels.length > 0)("models exported by PyTorch (test/fixtures/models)", () => {

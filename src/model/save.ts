@@ -2,10 +2,10 @@
 // compared with the in-memory graph on the tfjs runtime, so an export that
 // onnxruntime would read differently fails loudly instead of shipping.
 import { stat } from "node:fs/promises";
-import { CompactorError } from "./errors.js";
-import type { Graph, Tensor } from "./graph/types.js";
-import { readOnnx, writeOnnx } from "./formats/onnx.js";
-import { randomInputs } from "./runtime/random-inputs.js";
+import { CompactorError } from "../core/errors.js";
+import type { Graph, Tensor } from "../graph/types.js";
+import { readOnnx, writeOnnx } from "../formats/onnx/index.js";
+import { randomInputs } from "../runtime/random-inputs.js";
 import type { SaveReport } from "./model.js";
 
 /** Largest |a−b| over the largest |b|, per output; 0 when both are empty. */
@@ -25,8 +25,8 @@ export async function saveChecked(graph: Graph, path: string, tolerance = 1e-4):
   await writeOnnx(graph, path);
   const saved = await readOnnx(path);
   const feeds = randomInputs(graph, { seed: 1, batch: 2 });
-  const { runOrt } = await import("./runtime/ort.js");
-  const { compile } = await import("./runtime/tfjs/compile.js");
+  const { runOrt } = await import("../runtime/ort.js");
+  const { compile } = await import("../runtime/tfjs/compile.js");
   const fromFile = await runOrt(saved, feeds);
   const compiled = await compile(graph);
   let worst = 0;

@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FormatError } from "../errors.js";
-import { float32 } from "../graph/tensor.js";
-import type { Graph, Tensor } from "../graph/types.js";
-import { ORT_OPTIONS } from "../../test/formats/helpers.js";
-import { decodeModel, decodeTensor, encodeModel, encodeTensor, readOnnx } from "./onnx.js";
-import { onnxTypes } from "./onnx-proto.js";
+import { FormatError } from "../../core/errors.js";
+import { float32 } from "../../graph/tensor.js";
+import type { Graph, Tensor } from "../../graph/types.js";
+import { ORT_OPTIONS } from "../../../test/formats/helpers.js";
+import { decodeModel, decodeTensor, encodeModel, encodeTensor, readOnnx } from "./index.js";
+import { onnxTypes } from "./proto.js";
 
 const FILE = "bad.onnx";
 

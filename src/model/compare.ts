@@ -1,15 +1,15 @@
 // compare([teacher, student], data): accuracy, size and onnxruntime latency of
 // several models side by side, as a table and a bar chart.
-import { OptionError } from "./errors.js";
+import { OptionError } from "../core/errors.js";
 import type { Model } from "./model.js";
 import { evaluate } from "./evaluate.js";
-import { summarize } from "./graph/counts.js";
-import { randomInputs } from "./runtime/random-inputs.js";
-import { table } from "./display/table.js";
-import { plot } from "./display/plot.js";
-import { toMimeBundle } from "./display/bundle.js";
-import { JUPYTER_DISPLAY, type MimeBundle } from "./display/mime.js";
-import { humanBytes } from "./display/summary.js";
+import { summarize } from "../graph/counts.js";
+import { randomInputs } from "../runtime/random-inputs.js";
+import { table } from "../display/table.js";
+import { plot } from "../display/plot.js";
+import { toMimeBundle } from "../display/bundle.js";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
+import { humanBytes } from "../display/summary.js";
 
 export interface ComparisonRow {
   readonly model: string;
@@ -28,7 +28,7 @@ export interface Comparison {
 
 /** Median latency over `runs` after `warmup` runs: one sample, onnxruntime, as deployed. */
 export async function ortLatencyMs(model: Model, options: { runs?: number; warmup?: number; batch?: number } = {}): Promise<number> {
-  const { createOrtSession } = await import("./runtime/ort.js");
+  const { createOrtSession } = await import("../runtime/ort.js");
   const session = await createOrtSession(model.graph);
   const feeds = randomInputs(model.graph, { seed: 0, batch: options.batch ?? 1 });
   for (let i = 0; i < (options.warmup ?? 5); i++) await session.run(feeds);

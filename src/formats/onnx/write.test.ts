@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { float32, makeTensor } from "../graph/tensor.js";
-import { DEFAULT_META, type Graph, type Node } from "../graph/types.js";
-import { ORT_OPTIONS } from "../../test/formats/helpers.js";
-import { decodeModel, encodeModel, readOnnx, writeOnnx } from "./onnx.js";
-import { onnxTypes } from "./onnx-proto.js";
+import { float32, makeTensor } from "../../graph/tensor.js";
+import { DEFAULT_META, type Graph, type Node } from "../../graph/types.js";
+import { ORT_OPTIONS } from "../../../test/formats/helpers.js";
+import { decodeModel, encodeModel, readOnnx, writeOnnx } from "./index.js";
+import { onnxTypes } from "./proto.js";
 
 function node(name: string, opType: string, inputs: string[], outputs: string[]): Node {
   return { name, opType, domain: "", inputs, outputs, attributes: {} };

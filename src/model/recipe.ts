@@ -3,13 +3,13 @@
 // options. The registry below maps recipe names to step factories, one line
 // each; pruning and quantization steps join it when they exist.
 import { readFile } from "node:fs/promises";
-import { CompactorError, FormatError, OptionError, mustBeOneOf } from "./errors.js";
+import { CompactorError, FormatError, OptionError, mustBeOneOf } from "../core/errors.js";
 import { load } from "./load.js";
 import type { Model } from "./model.js";
 import type { RecipeStep, Step } from "./step.js";
-import type { EpochRecord } from "./train/options.js";
-import { train, finetune } from "./train/steps.js";
-import { distill } from "./compress/distill/step.js";
+import type { EpochRecord } from "../train/options.js";
+import { train, finetune } from "../train/steps.js";
+import { distill } from "../compress/distill/step.js";
 
 type StepFactory = (options: never) => Step;
 
