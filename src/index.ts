@@ -15,7 +15,7 @@ export { display, clearOutput, plot, table, html, markdown, progress, liveCurve,
 export { requestInterrupt } from "./core/interrupt.js";
 export * from "./core/errors.js";
 
-export type { Backend, SaveReport } from "./model/model.js";
+export type { Backend, Runtime, RuntimeOption, SaveOptions, SaveReport } from "./model/model.js";
 export type { Step, StepReport, StepResult, RecipeStep, Metrics } from "./model/step.js";
 export type { StepDefinition } from "./model/step-registry.js";
 export type { OptionSpec, OptionsSchema } from "./model/options-schema.js";
