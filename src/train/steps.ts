@@ -6,7 +6,7 @@ import type { Metrics, RecipeStep, Step, StepResult } from "../model/step.js";
 import type { Model } from "../model/model.js";
 import { OptionError } from "../core/errors.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
-import { trainGraph, finetuneGraph } from "./train_graph.js";
+import { trainGraph, finetuneGraph } from "./train-graph.js";
 import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";
 
 export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss"> {

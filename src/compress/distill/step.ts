@@ -16,7 +16,7 @@ import type { Metrics, RecipeStep, Step, StepResult } from "../../model/step.js"
 import { TRAIN_DEFAULTS, type LossFunction, type TrainOptions } from "../../train/options.js";
 import { checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
 import { datasetFor, trainDataOf } from "../../train/from-dataset.js";
-import { trainGraph } from "../../train/train_graph.js";
+import { trainGraph } from "../../train/train-graph.js";
 import { distillData, type DistillBatch } from "./data.js";
 import { featureMse, distillationLoss } from "./loss.js";
 import { withFeatureOutputs, withoutFeatureOutputs, type FeaturePair, type FeatureTarget } from "./features.js";
