@@ -6,8 +6,9 @@
 // Sharing tfjs's memory means our kernels read inputs and write outputs in
 // place: a copy in and a copy out per conv measured as much as the 1×1 conv
 // itself on large activations. The price is reaching into the wasm backend's
-// internals (its Emscripten module and data map), typed below: tfjs pins
-// them to 4.22.0 in package.json, and the kernel tests fail if they move.
+// internals (its Emscripten module and data map), typed below: package.json
+// pins the tfjs packages to exactly 4.22.0 (no caret), and the kernel tests
+// fail if those internals move.
 import { tf } from "../tf.js";
 import { instantiate, type WasmGlobal, type WasmMemory } from "../wasm-api.js";
 import { CONV_KERNELS_WASM_BASE64 } from "./conv-kernels-wasm.js";
