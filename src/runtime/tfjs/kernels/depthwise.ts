@@ -1,7 +1,7 @@
 // A 3×3 depthwise convolution kernel for tfjs's wasm backend, registered as
 // the tfjs kernel "CompactorDepthwise3x3" (so tf.profile names it). tfjs
 // wasm's FusedDepthwiseConv2D (XNNPACK) ran MobileNetV2's 17 depthwise convs
-// at 2–5 GFLOP/s, ~20% of its tfjs time; conv_kernels.c's plain f32x4 loop ran the
+// at 2–5 GFLOP/s, ~20% of its tfjs time; conv-kernels.c's plain f32x4 loop ran the
 // same shapes 1.2–1.6× faster (measured, same inputs). It runs inside tfjs's
 // own WebAssembly memory (module.ts): it reads the tensors where tfjs keeps
 // them and writes into an output tfjs allocated, so nothing is copied.

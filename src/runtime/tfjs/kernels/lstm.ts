@@ -1,4 +1,4 @@
-// Inference-only LSTM recurrence on our wasm kernel (conv_kernels.c's
+// Inference-only LSTM recurrence on our wasm kernel (conv-kernels.c's
 // lstm_direction), for recurrent-fused.ts: ONNX's default activations, no
 // peepholes, no clip, hidden size a multiple of 4, on the wasm backend. The
 // input projection X·W arrives as a tensor in tfjs's heap; per step the kernel

@@ -1,4 +1,4 @@
-// The conv_kernels.c module, instantiated on tfjs's own wasm memory, and what
+// The conv-kernels.c module, instantiated on tfjs's own wasm memory, and what
 // its callers share: tfjs's allocator, tensor offsets in that memory, outputs
 // allocated there, and prepared weights (Winograd transforms, packed panels)
 // cached per weight tensor.
@@ -6,11 +6,12 @@
 // Sharing tfjs's memory means our kernels read inputs and write outputs in
 // place: a copy in and a copy out per conv measured as much as the 1×1 conv
 // itself on large activations. The price is reaching into the wasm backend's
-// internals (its Emscripten module and data map), typed below: tfjs pins
-// them to 4.22.0 in package.json, and the kernel tests fail if they move.
+// internals (its Emscripten module and data map), typed below: package.json
+// pins the tfjs packages to exactly 4.22.0 (no caret), and the kernel tests
+// fail if those internals move.
 import { tf } from "../tf.js";
-import { instantiate, type WasmGlobal, type WasmMemory } from "../wasm_api.js";
-import { CONV_KERNELS_WASM_BASE64 } from "./conv_kernels_wasm.js";
+import { instantiate, type WasmGlobal, type WasmMemory } from "../wasm-api.js";
+import { CONV_KERNELS_WASM_BASE64 } from "./conv-kernels-wasm.js";
 
 /** What we use of tfjs's wasm backend (tfjs-backend-wasm 4.22). */
 interface WasmBackendInternals {
@@ -25,7 +26,7 @@ interface WasmBackendInternals {
   disposeData(dataId: object): boolean;
 }
 
-/** The exports of conv_kernels.c (byte offsets and sizes; see there). */
+/** The exports of conv-kernels.c (byte offsets and sizes; see there). */
 interface Exports {
   winogradFilter(g: number, u: number, c: number, k: number, kp: number): void;
   winogradConv(xp: number, u: number, bias: number, y: number, v: number, m: number, n: number, hp: number, wp: number, c: number, k: number, kp: number, oh: number, ow: number, tb: number, act: number): void;
@@ -124,7 +125,7 @@ export function convKernels(): ConvKernels {
   const existing = instances.get(backend.wasm);
   if (existing) return existing;
   const bytes = Buffer.from(CONV_KERNELS_WASM_BASE64, "base64");
-  if (sectionIds(bytes).includes(DATA_SECTION)) throw new Error("conv_kernels.wasm has a data segment: instantiating it would overwrite tfjs's heap");
+  if (sectionIds(bytes).includes(DATA_SECTION)) throw new Error("conv-kernels.wasm has a data segment: instantiating it would overwrite tfjs's heap");
   const exports = instantiate(bytes, { env: { memory: backend.wasm.asm.memory } });
   const stack = backend.wasm._malloc(STACK_BYTES);
   (exports.__stack_pointer as { value: number } & WasmGlobal).value = stack + STACK_BYTES;

@@ -1,4 +1,4 @@
-// Inference-only 1×1 convolution through our matrix kernel (conv_kernels.c),
+// Inference-only 1×1 convolution through our matrix kernel (conv-kernels.c),
 // used by ops/conv.ts in place of tfjs's fused conv: NHWC pixels are already
 // the rows of a [pixels × C]·[C × K] product, so the kernel reads the input
 // where it is and writes the output in place (a strided conv first gathers

@@ -2,7 +2,7 @@
 // "CompactorChannelsTranspose", in tfjs's wasm memory (module.ts). tfjs
 // wasm's Transpose moved ~4 ns per element on these permutations, ten times
 // a Relu's pass (1×3×224×224 to NHWC: 0.46–0.60 ms, ours 0.09–0.12 ms;
-// measured under load). conv_kernels.c's loop is a plain (N, A, B) → (N, B, A)
+// measured under load). conv-kernels.c's loop is a plain (N, A, B) → (N, B, A)
 // copy for a short channel or spatial side (≤ 16, as at a graph's input or
 // before Flatten); with both sides long tfjs's Transpose was faster and runs.
 // Inference only: under a gradient tape tf.transpose runs, whose gradient
@@ -15,7 +15,7 @@ export const TRANSPOSE_KERNEL_NAME = "CompactorChannelsTranspose";
 /** Switch for tests and benchmarks that compare with tfjs's Transpose. */
 export const channelsTranspose = { enabled: true };
 
-/** conv_kernels.c's SHORT: the longest side its loop takes. */
+/** conv-kernels.c's SHORT: the longest side its loop takes. */
 const SHORT = 16;
 
 function channelsTransposeKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {

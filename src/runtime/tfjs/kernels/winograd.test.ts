@@ -1,4 +1,4 @@
-// The Winograd 3×3 convolution (conv_kernels.c through winograd.ts): it must give
+// The Winograd 3×3 convolution (conv-kernels.c through winograd.ts): it must give
 // onnxruntime's values for every geometry it accepts, take exactly the convs
 // it is meant for (checked by its run counter, so a silent fallback fails),
 // leave training to tfjs's differentiable kernels, and see new weights when a

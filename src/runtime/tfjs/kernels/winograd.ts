@@ -1,5 +1,5 @@
 // Inference-only 3×3 convolution through our Winograd kernel
-// (conv_kernels.c), used by ops/conv.ts in place of tfjs's fused conv when it
+// (conv-kernels.c), used by ops/conv.ts in place of tfjs's fused conv when it
 // applies: no gradient being recorded, the wasm backend, a 3×3 filter, stride
 // 1, dilation 1, one group, float32, and channel counts that are multiples of
 // 4. Anything else returns undefined and the caller runs tfjs's kernel.

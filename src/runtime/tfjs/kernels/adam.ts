@@ -5,7 +5,7 @@
 // parameters of an MLP 784-1200-1200-10 (measured), a third of a training
 // step; a plain JS loop over wasm's heap was no faster (~30–60 ms). Here the
 // moments m and v live in our own wasm memory (nothing else reads them), w and
-// g are copied in, adam_simd_module.ts updates all three in place four lanes at
+// g are copied in, adam-simd-module.ts updates all three in place four lanes at
 // a time, and the new w goes back as a fresh tensor.
 //
 // The new weight must be a new tensor, never an in-place rewrite of the old
@@ -13,8 +13,8 @@
 // tensor's data id, so rewriting a weight's memory in place would leave the
 // forward pass on stale weights.
 import { tf } from "../tf.js";
-import { createWasmMemory } from "../wasm_api.js";
-import { instantiateAdamSimd, type AdamSimdFn } from "./adam_simd_module.js";
+import { createWasmMemory } from "../wasm-api.js";
+import { instantiateAdamSimd, type AdamSimdFn } from "./adam-simd-module.js";
 
 /** Scalars of one update; bias corrections are folded in by the caller. */
 export interface AdamUpdateAttrs {

@@ -1,7 +1,7 @@
 // Our own kernels for tfjs's wasm backend, in WebAssembly SIMD (four float32
 // lanes), NHWC, one thread: dense convolutions (Winograd 3×3, 1×1), a 3×3
 // depthwise convolution and the layout pass's NCHW ↔ NHWC transpose. Built by
-// scripts/build-wasm.sh into conv_kernels_wasm.ts.
+// scripts/build-wasm.sh into conv-kernels-wasm.ts.
 //
 // Why: tfjs's wasm backend runs convs and matmuls through XNNPACK at ~16
 // GFLOP/s here. Two things do better:

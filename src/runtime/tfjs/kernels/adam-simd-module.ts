@@ -8,7 +8,7 @@
 //
 // It imports its memory ("env"."mem") so the caller owns and grows it.
 
-import { instantiate, type WasmMemory } from "../wasm_api.js";
+import { instantiate, type WasmMemory } from "../wasm-api.js";
 
 const I32 = 0x7f;
 const F32 = 0x7d;
