@@ -8,7 +8,7 @@
 //
 // It imports its memory ("env"."mem") so the caller owns and grows it.
 
-import { instantiate, type WasmMemory } from "../wasm-api.js";
+import { compileWasm, instantiate, type WasmMemory } from "../wasm-api.js";
 
 const I32 = 0x7f;
 const F32 = 0x7d;
@@ -105,5 +105,5 @@ export type AdamSimdFn = (
 
 /** Instantiates the module on `memory` (synchronous: the module is tiny). */
 export function instantiateAdamSimd(memory: WasmMemory): AdamSimdFn {
-  return instantiate(moduleBytes(), { env: { mem: memory } }).adam as AdamSimdFn;
+  return instantiate(compileWasm(moduleBytes()), { env: { mem: memory } }).adam as AdamSimdFn;
 }
