@@ -22,7 +22,7 @@ if (!existsSync(join(ROOT, "dist", "src", "graph", "builder.js"))) {
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
 const { GraphBuilder } = await import(dist("graph/builder.js"));
 const { float32 } = await import(dist("graph/tensor.js"));
-const { openRunner } = await import(dist("cli/runtimes.js"));
+const { openRunner } = await import(dist("runtime/runner.js"));
 const { measureInterleaved } = await import(dist("cli/timing.js"));
 const { winograd } = await import(dist("runtime/tfjs/kernels/winograd.js"));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BACKENDS } from "../runtime/tfjs/backends.js";
-import { TFJS_BACKENDS, parseRuntime, parseTfjsBackend } from "./runtimes.js";
+import { BACKENDS } from "./tfjs/backends.js";
+import { TFJS_BACKENDS, parseRuntime, parseTfjsBackend } from "./runner.js";
 
 describe("CLI runtime names", () => {
   it("lists the same tfjs backends as backends.ts (kept apart so ort-only commands never load tfjs)", () => {
