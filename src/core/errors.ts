@@ -29,6 +29,15 @@ export class FormatError extends CompactorError {
   override name = "FormatError";
 }
 
+/**
+ * A file asks for something compactor refuses on principle: a pickle naming a
+ * global outside the allow-list, a path that leaves the model's folder. Never
+ * worked around; the message names what was asked for.
+ */
+export class SecurityError extends FormatError {
+  override name = "SecurityError";
+}
+
 /** One or more ops have no implementation; lists every one of them. */
 export class UnsupportedOpError extends CompactorError {
   override name = "UnsupportedOpError";
