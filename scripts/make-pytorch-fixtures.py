@@ -25,7 +25,8 @@ Bad inputs for the readers' error tests:
 
   /usr/bin/python3 scripts/make-pytorch-fixtures.py           # small, committed (~300 KB)
   /usr/bin/python3 scripts/make-pytorch-fixtures.py --large   # torchvision resnet18, mobilenet_v3_small,
-                                                              # efficientnet_b0 -> test/fixtures/large/pytorch/ (gitignored)
+                                                              # efficientnet_b0, densenet121, a small ViT
+                                                              # -> test/fixtures/large/pytorch/ (gitignored)
 """
 import argparse
 import io
@@ -49,9 +50,10 @@ OPSET = 13
 def randomize_all(model: nn.Module, gen: torch.Generator) -> None:
     """Every parameter and norm statistic random and distinct, as in a trained checkpoint."""
     with torch.no_grad():
-        for name, p in model.named_parameters():
-            scale = 0.5 / max(1, p.shape[-1] if p.dim() > 1 else 1) ** 0.5 if p.dim() > 1 else 0.2
-            p.copy_(torch.randn(p.shape, generator=gen) * scale + (1.0 if name.endswith("norm.weight") else 0.0))
+        for p in model.parameters():
+            # 1/sqrt(fan-in) keeps activations near unit scale through deep stacks.
+            scale = p[0].numel() ** -0.5 if p.dim() > 1 else 0.2
+            p.copy_(torch.randn(p.shape, generator=gen) * scale)
         for m in model.modules():
             if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
                 c = m.num_features
@@ -228,9 +230,12 @@ def small(out_dir):
 def large(out_dir):
     import torchvision.models as tvm
     os.makedirs(out_dir, exist_ok=True)
-    for name in ("resnet18", "mobilenet_v3_small", "efficientnet_b0"):
+    from torchvision.models.vision_transformer import VisionTransformer
+    for name in ("resnet18", "mobilenet_v3_small", "efficientnet_b0", "densenet121"):
         make = lambda: getattr(tvm, name)(weights=None, num_classes=100)
         export(name, make, {"image": (3, 64, 64)}, out_dir)
+    vit = lambda: VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=4, hidden_dim=64, mlp_dim=128, num_classes=10)
+    export("vit_tiny", vit, {"image": (3, 32, 32)}, out_dir)
 
 
 if __name__ == "__main__":

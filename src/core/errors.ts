@@ -68,6 +68,11 @@ export class GraphError extends CompactorError {
   override name = "GraphError";
 }
 
+/** Weights (a state_dict) do not fit a graph: lists every graph initializer and weight that could not be mapped. */
+export class WeightMappingError extends CompactorError {
+  override name = "WeightMappingError";
+}
+
 /** A backend (tfjs wasm/webgpu/node, onnxruntime) is missing or failed. */
 export class BackendError extends CompactorError {
   override name = "BackendError";
