@@ -45,13 +45,13 @@ export class UnsupportedOpError extends CompactorError {
   constructor(
     unsupported: readonly { op: string; domain: string; opset: number; nodes: string[] }[],
     where: string,
+    advice = "Run it on onnxruntime instead (--backend ort), or open an issue naming the op.",
   ) {
     const lines = unsupported.map(
       (u) => `  ${u.domain ? u.domain + "." : ""}${u.op} (opset ${u.opset}) at node${u.nodes.length > 1 ? "s" : ""} ${u.nodes.map((n) => `"${n}"`).join(", ")}`,
     );
     super(
-      `${where}: ${unsupported.length} unsupported op${unsupported.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` +
-        `Run it on onnxruntime instead (--backend ort), or open an issue naming the op.`,
+      unsupported.length === 0 ? `${where}:\n${advice}` : `${where}: ${unsupported.length} unsupported op${unsupported.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` + advice,
       { op: unsupported[0]?.op, opset: unsupported[0]?.opset },
     );
     this.unsupported = unsupported;
