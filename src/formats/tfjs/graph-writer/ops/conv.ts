@@ -8,7 +8,7 @@ import type { Tensor } from "../../../../graph/types.js";
 import { TF_ATTR } from "../../tf-attrs.js";
 import { T, concatVectors, dimOf, staticDims } from "./helpers.js";
 import { channelsFirst, channelsLast, transpose } from "./layout.js";
-import { permuted, reshapedTensor } from "./tensor-util.js";
+import { permuted, reshapedTensor } from "../../tensor-util.js";
 import type { ExportContext, ExportOp } from "./types.js";
 
 export interface Padding {

@@ -8,7 +8,7 @@ import { makeTensor } from "../../../../graph/tensor.js";
 import type { Tensor } from "../../../../graph/types.js";
 import { TF_ATTR } from "../../tf-attrs.js";
 import { T, concatVectors, dimOf } from "./helpers.js";
-import { permuted } from "./tensor-util.js";
+import { permuted } from "../../tensor-util.js";
 import type { ExportContext, ExportOp } from "./types.js";
 
 const GATES: Readonly<Record<string, number>> = Object.freeze({ LSTM: 4, GRU: 3, RNN: 1 });

@@ -1,7 +1,7 @@
 // Constant weights rearranged at export time (no run-time transposes for
 // them): ONNX's OIHW filters to TF's HWIO, depthwise filters to HWC·multiplier.
-import { makeTensor, numElements } from "../../../../graph/tensor.js";
-import type { Tensor } from "../../../../graph/types.js";
+import { makeTensor, numElements } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/types.js";
 
 /** `t` (float32) with axes permuted: out.dims[i] = t.dims[perm[i]]. */
 export function permuted(t: Tensor, perm: readonly number[]): Tensor<"float32"> {
