@@ -48,7 +48,7 @@ export class UnsupportedOpError extends CompactorError {
     advice = "Run it on onnxruntime instead (--backend ort), or open an issue naming the op.",
   ) {
     const lines = unsupported.map(
-      (u) => `  ${u.domain ? u.domain + "." : ""}${u.op} (opset ${u.opset}) at node${u.nodes.length > 1 ? "s" : ""} ${u.nodes.map((n) => `"${n}"`).join(", ")}`,
+      (u) => `  ${u.domain ? u.domain + "." : ""}${u.op}${u.opset > 0 ? ` (opset ${u.opset})` : ""} at node${u.nodes.length > 1 ? "s" : ""} ${u.nodes.map((n) => `"${n}"`).join(", ")}`,
     );
     super(
       unsupported.length === 0 ? `${where}:\n${advice}` : `${where}: ${unsupported.length} unsupported op${unsupported.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` + advice,
