@@ -72,4 +72,20 @@ export interface LayersModelJson {
     readonly backend?: string;
   };
   readonly weightsManifest: readonly WeightsGroup[];
+  readonly userDefinedMetadata?: Readonly<Record<string, unknown>>;
+}
+
+/** How compactor's layers writer holds each ONNX input and output (model.json userDefinedMetadata.compactor). */
+export interface LayersModelLayout {
+  readonly inputs: readonly LayersModelValue[];
+  readonly outputs: readonly LayersModelValue[];
+}
+
+export interface LayersModelValue {
+  /** The ONNX value's name. */
+  readonly onnx: string;
+  /** The Keras input layer or output layer holding it. */
+  readonly keras: string;
+  /** "NHWC": the ONNX (N, C, H, W) value is Keras (N, H, W, C); "same": identical shapes. */
+  readonly layout: "NHWC" | "same";
 }
