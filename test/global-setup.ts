@@ -62,7 +62,7 @@ export default function setup(): void {
   exportSweepSubset();
   exportLargeFixtures();
   exportLargePytorchFixtures();
-  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")));
+  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")), newestSource(join(ROOT, "test", "fuzz")));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   try {
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
