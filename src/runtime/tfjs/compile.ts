@@ -1,10 +1,11 @@
 // Compiles a Graph into a differentiable tfjs function.
 //
 // compile() does all the checking and conversion once:
-//   1. every node is resolved against the op table (registry.ts): one
-//      UnsupportedOpError lists every op missing at the graph's opset;
-//   2. attributes are resolved from each entry's declared defaults (attrs.ts),
-//      every problem listed at once;
+//   1. every node is resolved against the op table (src/graph/ops/, with the
+//      implementations registry.ts attaches): one UnsupportedOpError lists
+//      every op missing at the graph's opset;
+//   2. attributes are resolved from each version's declared defaults
+//      (graph/ops/resolve-attrs.ts), every problem listed at once;
 //   3. initializers become tf.Variables (int64 → int32, float64/16 → float32);
 //      an initializer whose only consumer wants it in a backend layout
 //      (Conv OIHW → HWIO, Gemm transB=1 → pre-transposed) is stored in that
@@ -19,11 +20,12 @@ import { tf } from "./tf.js";
 import { CompactorError, GraphError, ShapeError } from "../../core/errors.js";
 import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
-import { OpRegistry, opsetFor } from "./registry.js";
-import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
+import { OpRegistry } from "./registry.js";
+import { opsetOf } from "../../graph/ops/index.js";
+import { resolveAttrs, throwAttrProblems, type AttrProblem } from "../../graph/ops/resolve-attrs.js";
 import { foldConstants, type FoldedConstants } from "./constants.js";
 import { FoldCache, shapeSignature, withInputShapes } from "./specialize.js";
-import { activationFusions, FUSED_ACTIVATION } from "./fusion.js";
+import { activationFusions, type FusedActivation } from "./fusion.js";
 import { alignElementwise, asChannelsLast, asOnnx, held, type Held, type Layout } from "./layout.js";
 import { fromTfValues, tfDtypeOf, toTf } from "./tensors.js";
 import { ALL_OPS } from "./ops/index.js";
@@ -127,10 +129,10 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
 
   const entries = REGISTRY.resolveGraph(graph);
   const problems: AttrProblem[] = [];
-  const attrs = graph.nodes.map((node, i) => resolveAttrs(node, entries[i]!.attributes ?? {}, problems));
-  throwAttrProblems(problems, graph.name);
+  const attrs = graph.nodes.map((node, i) => resolveAttrs(node, entries[i]!.version.attributes, problems, "the tfjs runtime"));
+  throwAttrProblems(problems, graph.name, "Fix the exporter's output, or run the model on onnxruntime (--backend ort).");
   checkStructure(graph);
-  const opsets = graph.nodes.map((node) => opsetFor(graph, node.domain));
+  const opsets = graph.nodes.map((node) => opsetOf(graph, node.domain));
 
   // Running statistics are state, not parameters: no gradient ever reaches them.
   const state = new Set<string>();
@@ -151,8 +153,9 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     stateUpdates.get(name)?.dispose();
     stateUpdates.set(name, tf.keep(tf.clone(value)));
   };
-  const ctxFor = (node: Node, index: number, constantOf: OpContext["constantOf"], layout: Layout = "onnx"): OpContext => ({
+  const ctxFor = (node: Node, index: number, constantOf: OpContext["constantOf"], layout: Layout = "onnx", fusedActivation?: FusedActivation): OpContext => ({
     node,
+    ...(fusedActivation ? { fusedActivation } : {}),
     opset: opsets[index]!,
     layout,
     training,
@@ -168,7 +171,6 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return v instanceof Uint8Array ? Int32Array.from(v) : v;
   };
   const fusions = activationFusions(graph, attrs, (name) => generic.values.get(name));
-  const fusedAttrs = new Map([...fusions].map(([conv, f]) => [conv, { ...attrs[graph.nodes.findIndex((n) => n.name === conv)]!, [FUSED_ACTIVATION]: f.activation }]));
   // Folds for the input shapes calls have seen; a few, since a training loop's last batch is often smaller.
   const specialized = new FoldCache(4, generic);
   const allStatic = graph.inputs.every((v) => v.shape?.every((d) => typeof d === "number"));
@@ -295,7 +297,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       }
       const fusion = fuse ? fusions.get(node.name) : undefined;
       if (fusion) skipped.set(fusion.skipped.name, node.outputs[0]!);
-      const nodeAttrs = fusion ? fusedAttrs.get(node.name)! : attrs[index]!;
+      const nodeAttrs = attrs[index]!;
       const values = node.inputs.map(lookup);
       const policy = entry.layout ?? "onnx";
       let inputs: (tf.Tensor | undefined)[];
@@ -318,7 +320,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
         const name = node.inputs[k] ?? "";
         if (inputs[k] !== undefined && !layouts.has(name)) inputs[k] = layout.toBackend(inputs[k]!, nodeAttrs);
       }
-      const ctx = ctxFor(node, index, constantOfNode(folded, node), policy === "channelsLast" ? "channelsLast" : outLayout);
+      const ctx = ctxFor(node, index, constantOfNode(folded, node), policy === "channelsLast" ? "channelsLast" : outLayout, fusion?.activation);
       let outputs: tf.Tensor[];
       try {
         outputs = entry.run(inputs, nodeAttrs, ctx);
