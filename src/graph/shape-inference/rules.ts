@@ -8,6 +8,7 @@ import { einsumRules } from "./einsum.js";
 import { generatorRules } from "./generators.js";
 import { indexingRules } from "./indexing.js";
 import { joinRules } from "./join.js";
+import { lossRules } from "./loss.js";
 import { matmulRules } from "./matmul.js";
 import { normalizationRules } from "./normalization.js";
 import { poolRules } from "./pool.js";
@@ -37,4 +38,5 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   ...quantizationRules,
   ...einsumRules,
   ...spaceRules,
+  ...lossRules,
 ];
