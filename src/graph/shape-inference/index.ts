@@ -35,7 +35,7 @@ export interface ShapeReport {
 const RULES = attach(OP_TABLE, SHAPE_RULES, "shape rules (shape-inference/rules.ts)");
 
 /** The rule in force for `version`: its own or the newest earlier version's. */
-function ruleOf(version: OpVersion): ShapeRule | undefined {
+export function shapeRuleOf(version: OpVersion): ShapeRule | undefined {
   for (const v of OP_TABLE.history(version)) {
     const rule = RULES.get(v);
     if (rule) return rule;
@@ -46,7 +46,7 @@ function ruleOf(version: OpVersion): ShapeRule | undefined {
 /** The rule for `opType` at `opset` (see graph/ops/table.ts: none for an undeclared opset). */
 export function shapeRuleFor(opType: string, domain: string, opset: number): ShapeRule | undefined {
   const version = OP_TABLE.lookup(domain, opType, opset);
-  return version && ruleOf(version);
+  return version && shapeRuleOf(version);
 }
 
 function contextFor(node: Node, opset: number, facts: ReadonlyMap<string, ValueFacts>, problems: string[]): InferContext {

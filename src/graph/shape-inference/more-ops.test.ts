@@ -1,6 +1,6 @@
 // Rules beyond the brief's list: quantized ops, Einsum, TopK, OneHot and friends.
 import { describe, expect, it } from "vitest";
-import { GraphBuilder, type AttributeInput } from "../builder.js";
+import { GraphBuilder, attr, type AttributeInput } from "../builder.js";
 import { float32, int64, makeTensor } from "../tensor.js";
 import type { DType, Dim, Tensor } from "../types.js";
 
@@ -80,6 +80,11 @@ describe("indexing and layout extras", () => {
   it("DepthToSpace and SpaceToDepth", () => {
     expect(infer("DepthToSpace", [{ shape: ["N", 16, 4, 4] }], { blocksize: 2 })).toEqual([["float32", ["N", 4, 8, 8]]]);
     expect(infer("SpaceToDepth", [{ shape: ["N", 4, 8, 8] }], { blocksize: 2 })).toEqual([["float32", ["N", 16, 4, 4]]]);
+  });
+  it("Upsample before opset 9 (scales attribute) and after (scales input)", () => {
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }], { scales: [1, 1, 2, 1.5] }, 1, 7)).toEqual([["float32", ["N", 3, 8, 7]]]);
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }], { scales: attr.ints([1, 1, 2, 2]) }, 1, 7)).toEqual([["float32", ["N", 3, 8, 10]]]);
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }, float32([4], [1, 1, 2, 1.5])], {}, 1, 9)).toEqual([["float32", ["N", 3, 8, 7]]]);
   });
   it("CastLike and random-like ops", () => {
     expect(infer("CastLike", [{ shape: [2, 3] }, makeTensor("int32", [], Int32Array.from([0]))])).toEqual([["int32", [2, 3]]]);
