@@ -3,7 +3,7 @@
 // file's declared shapes, if any) and are reported, never guessed at.
 import { CompactorError, ShapeError } from "../../core/errors.js";
 import { OP_TABLE, attach, type OpVersion } from "../ops/index.js";
-import { onnxOpset, type Graph, type Node, type ValueInfo } from "../types.js";
+import type { Graph, Node, ValueInfo } from "../types.js";
 import { mergeShapes } from "./dims.js";
 import { tensorFacts } from "./facts.js";
 import { SHAPE_RULES } from "./rules.js";
@@ -85,10 +85,9 @@ function toValueInfo(name: string, f: ValueFacts, declared: ValueInfo | undefine
 }
 
 export function inferShapesWithReport(graph: Graph): ShapeReport {
-  const opset = onnxOpset(graph);
   const facts = new Map<string, ValueFacts>();
   const problems: string[] = [];
-  const unknown = new Map<string, { op: string; domain: string; nodes: string[] }>();
+  const unknown = new Map<string, { op: string; domain: string; opset: number; nodes: string[] }>();
   const declared = new Map<string, ValueInfo>(graph.valueInfo);
   for (const output of graph.outputs) declared.set(output.name, output);
 
@@ -96,11 +95,13 @@ export function inferShapesWithReport(graph: Graph): ShapeReport {
   for (const input of graph.inputs) facts.set(input.name, { dtype: input.dtype, shape: input.shape });
 
   for (const node of graph.nodes) {
-    const rule = shapeRuleFor(node.opType, node.domain, opset);
+    // Each node at the opset its graph declares for the node's own domain.
+    const { version, opset } = OP_TABLE.forNode(graph, node);
+    const rule = version && shapeRuleOf(version);
     let outputs: readonly (ValueFacts | undefined)[] = [];
     if (rule === undefined) {
       const key = `${node.domain}:${node.opType}`;
-      const entry = unknown.get(key) ?? { op: node.opType, domain: node.domain, nodes: [] };
+      const entry = unknown.get(key) ?? { op: node.opType, domain: node.domain, opset, nodes: [] };
       entry.nodes.push(node.name);
       unknown.set(key, entry);
     } else {
@@ -131,7 +132,7 @@ export function inferShapesWithReport(graph: Graph): ShapeReport {
   });
   return {
     graph: { ...graph, valueInfo, outputs },
-    unknownOps: [...unknown.values()].map((u) => ({ ...u, opset })),
+    unknownOps: [...unknown.values()],
     problems,
     facts,
   };

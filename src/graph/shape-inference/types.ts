@@ -17,7 +17,7 @@ export interface ValueFacts {
 
 export interface InferContext {
   readonly node: Node;
-  /** ai.onnx opset in force. */
+  /** The opset the graph declares for the node's domain (ai.onnx for ai.onnx ops). */
   readonly opset: number;
   /** Facts about input i; undefined when the input is omitted ("") or absent. */
   input(i: number): ValueFacts | undefined;
