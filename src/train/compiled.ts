@@ -20,5 +20,8 @@ export interface TrainableModel {
   takeStateUpdates(): Map<string, tf.Tensor>;
   /** The graph with current variable values written back in ONNX layout. */
   exportGraph(): Graph;
+  /** An initializer-shaped tensor from ONNX layout into its variable's layout, and back (pruning masks need both). */
+  toVariableLayout?(name: string, t: tf.Tensor): tf.Tensor;
+  fromVariableLayout?(name: string, t: tf.Tensor): tf.Tensor;
   dispose?(): void;
 }

@@ -60,6 +60,10 @@ export interface CompiledGraph {
   takeStateUpdates(): Map<string, tf.Tensor>;
   /** A new Graph with the current variable values written back in ONNX layout. */
   exportGraph(): Graph;
+  /** A tensor shaped like initializer `name` in ONNX layout, in the layout its variable is stored in (masks, per-weight values). */
+  toVariableLayout(name: string, t: tf.Tensor): tf.Tensor;
+  /** Inverse of toVariableLayout: a tensor in variable `name`'s layout back in ONNX layout. */
+  fromVariableLayout(name: string, t: tf.Tensor): tf.Tensor;
   dispose(): void;
 }
 
@@ -385,6 +389,17 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return { ...graph, initializers };
   }
 
+  function toVariableLayout(name: string, t: tf.Tensor): tf.Tensor {
+    const w = layouts.get(name);
+    return w ? w.layout.toBackend(t, w.attrs) : tf.clone(t);
+  }
+
+  function fromVariableLayout(name: string, t: tf.Tensor): tf.Tensor {
+    const w = layouts.get(name);
+    const original = graph.initializers.get(name);
+    return w && original ? w.layout.toOnnx(t, w.attrs, original.dims) : tf.clone(t);
+  }
+
   function dispose(): void {
     for (const v of variables.values()) v.dispose();
     for (const t of generic.tensors.values()) t.dispose();
@@ -393,5 +408,5 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     stateUpdates.clear();
   }
 
-  return { graph, inputNames, outputNames, variables, forward, run, takeStateUpdates, exportGraph, dispose };
+  return { graph, inputNames, outputNames, variables, forward, run, takeStateUpdates, exportGraph, toVariableLayout, fromVariableLayout, dispose };
 }
