@@ -25,7 +25,7 @@ export type { Comparison, ComparisonRow } from "./model/compare.js";
 export type { Batch } from "./data/index.js";
 export type { TrainStepOptions } from "./train/steps.js";
 export type { DistillOptions, FeaturePair, TeacherInput } from "./compress/distill/index.js";
-export type { MagnitudeOptions, GradualOptions } from "./compress/prune/index.js";
+export type { MagnitudeOptions, GradualOptions, ChannelsOptions, Importance } from "./compress/prune/index.js";
 export type { WeightMasks, TrainingPruning } from "./model/sparsity.js";
 export type { Graph, Node, Tensor, ValueInfo, Attribute, DType } from "./graph/types.js";
 export type { GraphSummary } from "./graph/counts.js";
