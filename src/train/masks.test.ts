@@ -32,7 +32,7 @@ describe("maskedTraining", () => {
     const masks = new Map([["w", maskOf(54, 1)], ["dw", maskOf(27, 2)], ["fc", maskOf(240, 0)]]);
     const masked = maskedTraining(compiled, { masks }, 10)!;
     masked.apply();
-    const exported = compiled.exportGraph();
+    const exported = await compiled.exportGraph();
     for (const [name, mask] of masks) {
       const values = exported.initializers.get(name)!.data as Float32Array;
       values.forEach((v, i) => expect(v === 0).toBe(mask[i] === 0));
@@ -61,7 +61,7 @@ describe("maskedTraining", () => {
     for (let step = 0; step < 10; step++) masked.afterStep(step);
     expect(calls).toEqual([0.5, 0.75]);
     expect(masked.updates).toEqual([{ step: 2, sparsity: 0.5 }, { step: 5, sparsity: 0.75 }]);
-    const fc = compiled.exportGraph().initializers.get("fc")!.data as Float32Array;
+    const fc = (await compiled.exportGraph()).initializers.get("fc")!.data as Float32Array;
     expect(fc.filter((v) => v === 0).length).toBe(180);
     masked.dispose();
     compiled.dispose();

@@ -32,6 +32,7 @@ export async function taylorScores(analysis: Analysis, data: Dataset, samples: n
   try {
     for (const batch of data.take(samples).batches(BATCH, { epoch: 0 })) {
       const variables = names.map((n) => compiled.variables.get(n)!);
+      await compiled.prepare({ [input]: { shape: batch.x.dims } });
       const products = tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
           const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
