@@ -39,7 +39,8 @@ export async function taylorScores(analysis: Analysis, data: Dataset, samples: n
           const logits = compiled.forward({ [input]: x }, { training: false, outputs: [output] })[output]!;
           return crossEntropy(logits, tf.tensor1d(batch.y, "int32"));
         }, variables);
-        return Object.fromEntries(names.map((n) => [n, compiled.fromVariableLayout(n, tf.mul(compiled.variables.get(n)!, grads[n]!))]));
+        // grads is keyed by the tfjs variable's own name.
+        return Object.fromEntries(names.map((n, i) => [n, compiled.fromVariableLayout(n, tf.mul(variables[i]!, grads[variables[i]!.name]!))]));
       }) as Record<string, tf.Tensor>;
       const perBatch = new Map<UnitId, number>();
       for (const d of deps) {
