@@ -44,5 +44,10 @@ export function cutChannels(analysis: Analysis, removed: ReadonlySet<UnitId>, ma
     if (mask) nextMasks.set(name, mask);
   }
   for (const { change } of analysis.rewrites) change(resolver, edit);
-  return { graph: edit.finish({ pruneUnused: true, clearValueInfo: true }), masks: nextMasks };
+  const graph = edit.finish({ pruneUnused: true, clearValueInfo: true });
+  // finish() forgets the declared shapes downstream of edits, the outputs' too. Channels
+  // reaching an output are pinned, so its shape is the original's (checkPruned runs it).
+  const declared = new Map(analysis.graph.outputs.map((o) => [o.name, o]));
+  const outputs = graph.outputs.map((o) => (o.shape === undefined && declared.get(o.name)?.shape ? { ...o, shape: declared.get(o.name)!.shape } : o));
+  return { graph: Object.freeze({ ...graph, outputs: Object.freeze(outputs) }), masks: nextMasks };
 }
