@@ -54,7 +54,7 @@ function exportSweepSubset(): void {
 export default function setup(): void {
   exportSweepSubset();
   exportLargeFixtures();
-  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")));
+  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")), newestSource(join(ROOT, "test", "fuzz")));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   try {
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
