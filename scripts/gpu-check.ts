@@ -8,12 +8,13 @@
 //
 //   --allow-software   train on backend "webgpu" even on a software adapter
 //                      (lavapipe): proves the script end to end without a GPU
+//   --report-only      the system report alone (no training): exit 1 when no GPU is usable
 //   --epochs N         (default 3)   --train-samples N (default 8000)
 import { systemReport } from "./gpu-check/system-report.js";
 import { trainCheck } from "./gpu-check/train-check.js";
 
-function parseArgs(argv: readonly string[]): { allowSoftware: boolean; epochs: number; trainSamples: number } {
-  const out = { allowSoftware: false, epochs: 3, trainSamples: 8000 };
+function parseArgs(argv: readonly string[]): { allowSoftware: boolean; reportOnly: boolean; epochs: number; trainSamples: number } {
+  const out = { allowSoftware: false, reportOnly: false, epochs: 3, trainSamples: 8000 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const number = (name: string) => {
@@ -22,9 +23,10 @@ function parseArgs(argv: readonly string[]): { allowSoftware: boolean; epochs: n
       return v;
     };
     if (arg === "--allow-software") out.allowSoftware = true;
+    else if (arg === "--report-only") out.reportOnly = true;
     else if (arg === "--epochs") out.epochs = number(arg);
     else if (arg === "--train-samples") out.trainSamples = Math.min(8000, number(arg));
-    else throw new Error(`unknown argument ${arg}: use --allow-software, --epochs N, --train-samples N`);
+    else throw new Error(`unknown argument ${arg}: use --allow-software, --report-only, --epochs N, --train-samples N`);
   }
   return out;
 }
@@ -32,6 +34,16 @@ function parseArgs(argv: readonly string[]): { allowSoftware: boolean; epochs: n
 const options = parseArgs(process.argv.slice(2));
 const print = (line: string) => console.log(line);
 const system = await systemReport(print);
-const { ok } = await trainCheck(options, print);
-print(JSON.stringify({ summary: ok ? "PASS" : "FAIL", libvulkan: system.libvulkan, nvidiaDriver: system.nvidiaDriver, adapters: system.adapters, nestedRequiredFeatures: system.nestedRequiredFeatures }));
+const { ok } = options.reportOnly ? { ok: system.gpuUsable } : await trainCheck(options, print);
+print(
+  JSON.stringify({
+    summary: ok ? "PASS" : "FAIL",
+    causes: system.causes.map((c) => (c.fatal ? c.name : `${c.name} (not fatal)`)),
+    gpuUsable: system.gpuUsable,
+    libvulkan: system.libvulkan,
+    nvidiaDriver: system.nvidiaDriver,
+    adapters: system.adapters,
+    nestedRequiredFeatures: system.nestedRequiredFeatures,
+  }),
+);
 process.exit(ok ? 0 : 1);
