@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
 # GPU check for machines that cannot download anything (Linux x64 + NVIDIA).
 #
-#   scripts/gpu-check.sh pack   # here: builds dist/gpu-check/gpu-check.tar.xz (< 60 MB):
-#                               # this machine's node binary (xz), the compiled check,
-#                               # and only the node_modules it loads
-#   scripts/gpu-check.sh run [--allow-software] [--epochs N] [--train-samples N]
-#                               # there, from the unpacked folder (or here, from the
-#                               # repository, after pack): prints the system report
-#                               # (NVIDIA driver, libvulkan.so.1, Vulkan ICDs, WebGPU
-#                               # adapters and fallback flags, features, the nested
-#                               # requiredFeatures probe), then trains the MLP and
-#                               # LeNet-5 with device "gpu": backend, adapter,
-#                               # samples/s, accuracy and a gradient parity check
-#                               # against cpu. Exit status 1 when that fails.
+#   scripts/gpu-check.sh pack
+#       here: writes .device/gpu-check.tar.xz (< 60 MB; .device/ is gitignored):
+#       the compiled check, only the node_modules it loads, and this machine's
+#       node binary (xz). Nothing else is needed there: no npm, no node_modules.
+#   scripts/gpu-check.sh run [--report-only] [--allow-software] [--epochs N] [--train-samples N]
+#       there: prints the system report, one "CAUSE <name>: why" line per reason
+#       the GPU cannot be used (no-libvulkan, no-nvidia-driver, no-nvidia-devices,
+#       container-no-graphics, no-nvidia-icd, nvidia-icd-unusable, dawn-missing,
+#       no-adapter, software-only, request-device-failed, features-rejected;
+#       nested-features-rejected is worked around), then, unless --report-only,
+#       trains the MLP and LeNet-5 with device "gpu": a one-step gradient parity
+#       check against tfjs's cpu backend, samples/s and accuracy for each. The last
+#       line is a JSON summary; the exit status is 1 unless a GPU trained and parity held.
+#       --allow-software trains on a software adapter (lavapipe) too, to prove the
+#       script end to end without a GPU.
+#
+# Getting it there:
+#   - a machine reached through a tool that copies the working tree and carries
+#     ignored folders only when named (64 MiB in all): pack here, then run
+#     "scripts/gpu-check.sh run" there with carry [".device"]. Inside the
+#     repository, run unpacks .device/gpu-check.tar.xz into a temporary folder.
+#   - any other machine: copy .device/gpu-check.tar.xz over, then
+#     mkdir gc && tar -C gc -xJf gpu-check.tar.xz && gc/gpu-check.sh run
+# Node: run takes the machine's own node when it is v20 or newer (GPU_CHECK_NODE
+# names one, or "carried"), and otherwise unpacks the carried one from node.xz.
 #
 # The GPU backends are optional packages: webgpu (Dawn, used through Vulkan) and
 # @tensorflow/tfjs-node-gpu (CUDA; its installer downloads libtensorflow). Each
 # is packed when installed here; a machine without either reports why.
+#
+# scripts/gpu-check/simulate.sh runs the pack here under each cause it can make
+# (root, in a private mount namespace) and checks the CAUSE lines.
 set -euo pipefail
 LIMIT_MB=60
 mode=${1:-}
@@ -29,8 +45,8 @@ ROOTS=(@tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu @tensorflow/tfjs-backe
 
 pack() {
   cd "$(dirname "$0")/.."
-  local out=dist/gpu-check stage=dist/gpu-check/stage
-  rm -rf "$out" && mkdir -p "$stage/node_modules"
+  local out=.device stage=.device/stage
+  rm -rf "$stage" "$out/gpu-check.tar.xz" "$out/packages.txt" && mkdir -p "$stage/node_modules"
   node node_modules/typescript/bin/tsc scripts/gpu-check.ts --outDir "$stage/app" --rootDir . --module nodenext --moduleResolution nodenext \
     --target es2022 --lib es2023 --types node --strict --skipLibCheck --noEmitOnError \
     || { echo "gpu-check: compiling scripts/gpu-check.ts failed" >&2; exit 1; }
@@ -75,22 +91,40 @@ pack() {
   mb=$(( (bytes + 1048575) / 1048576 ))
   echo "gpu-check: packed $out/gpu-check.tar.xz, $bytes bytes (${mb} MB, limit ${LIMIT_MB} MB), $(wc -l <"$out/packages.txt") packages"
   if [ "$mb" -ge "$LIMIT_MB" ]; then echo "gpu-check: pack is over ${LIMIT_MB} MB" >&2; exit 1; fi
-  echo "copy it over, then: mkdir gc && tar -C gc -xJf gpu-check.tar.xz && gc/gpu-check.sh run"
+  echo "carry .device and run scripts/gpu-check.sh run there, or copy $out/gpu-check.tar.xz over, then: mkdir gc && tar -C gc -xJf gpu-check.tar.xz && gc/gpu-check.sh run"
+}
+
+# A node that can run the check: GPU_CHECK_NODE, else the machine's own if v20+, else the carried one
+# (GPU_CHECK_NODE=carried takes the carried one, as on a machine without node).
+pick_node() {
+  local candidate
+  [ "${GPU_CHECK_NODE:-}" = carried ] || for candidate in "${GPU_CHECK_NODE:-}" "$(command -v node || true)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if "$candidate" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+    echo "gpu-check: $candidate is $("$candidate" --version 2>&1 || echo "not runnable"), older than v20: using the carried node" >&2
+  done
+  test -x ./node || { xz -dc node.xz >node && chmod +x node; }
+  echo "$PWD/node"
 }
 
 run() {
   local here
   here=$(cd "$(dirname "$0")" && pwd)
-  # Inside the repository (scripts/gpu-check.sh), run the last pack unpacked in a temporary folder.
-  if [ ! -f "$here/node.xz" ] && [ -f "$here/../dist/gpu-check/gpu-check.tar.xz" ]; then
-    local tmp
+  # Inside the repository (scripts/gpu-check.sh), run the pack in .device/, unpacked in a temporary folder.
+  if [ ! -f "$here/node.xz" ]; then
+    local pack="$here/../.device/gpu-check.tar.xz" tmp
+    test -f "$pack" || { echo "gpu-check: no pack at .device/gpu-check.tar.xz: run 'scripts/gpu-check.sh pack' first (here, where node_modules is installed) and carry .device" >&2; exit 1; }
     tmp=$(mktemp -d)
-    tar -C "$tmp" -xJf "$here/../dist/gpu-check/gpu-check.tar.xz"
+    tar -C "$tmp" -xJf "$pack"
     exec "$tmp/gpu-check.sh" run "$@"
   fi
   cd "$here"
-  test -f node.xz || { echo "gpu-check: no node.xz here: run 'scripts/gpu-check.sh pack' first, then run from the unpacked folder" >&2; exit 1; }
-  test -x ./node || { xz -dc node.xz >node && chmod +x node; }
+  local node
+  node=$(pick_node)
+  echo "node: $node $("$node" --version)"
   # The Vulkan loader warns when XDG_RUNTIME_DIR is unset; a private folder quiets it.
   export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
   if command -v nvidia-smi >/dev/null; then
@@ -98,11 +132,11 @@ run() {
   else
     echo "nvidia-smi: not found"
   fi
-  ./node app/scripts/gpu-check.js "$@"
+  "$node" app/scripts/gpu-check.js "$@"
 }
 
 case "$mode" in
   pack) pack ;;
   run) run "$@" ;;
-  *) echo "usage: $0 pack | run [--allow-software] [--epochs N] [--train-samples N]" >&2; exit 2 ;;
+  *) echo "usage: $0 pack | run [--report-only] [--allow-software] [--epochs N] [--train-samples N]" >&2; exit 2 ;;
 esac
