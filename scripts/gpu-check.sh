@@ -119,14 +119,20 @@ run() {
     test -f "$pack" || { echo "gpu-check: no pack at .device/gpu-check.tar.xz: run 'scripts/gpu-check.sh pack' first (here, where node_modules is installed) and carry .device" >&2; exit 1; }
     tmp=$(mktemp -d)
     tar -C "$tmp" -xJf "$pack"
-    exec "$tmp/gpu-check.sh" run "$@"
+    local status=0
+    "$tmp/gpu-check.sh" run "$@" || status=$?
+    rm -rf "$tmp"
+    exit "$status"
   fi
   cd "$here"
   local node
   node=$(pick_node)
   echo "node: $node $("$node" --version)"
-  # The Vulkan loader warns when XDG_RUNTIME_DIR is unset; a private folder quiets it.
-  export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+  # The Vulkan loader warns when XDG_RUNTIME_DIR is unset; a private folder beside the check quiets it.
+  if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+    export XDG_RUNTIME_DIR="$here/.xdg-runtime"
+    mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+  fi
   if command -v nvidia-smi >/dev/null; then
     echo "nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | paste -sd ';')"
   else
