@@ -56,14 +56,19 @@ const checkWithTfjsLoader =
     return Math.max(0, ...compareOutputs(fromFile, reference).map((d) => (d.mismatch ? Infinity : d.maxRel)));
   };
 
-/** Weights read back must be the graph's initializers, bit for bit (0, or Infinity naming nothing lost silently). */
+/** Weights read back must be the graph's initializers, bit for bit. */
 const checkWeightsReadBack: SaveCheck = async (graph, path, format) => {
-  const back = await format.readWeights!(path);
-  const problems = [...graph.initializers].filter(([name, t]) => !sameTensor(back.get(name), t)).map(([name]) => name);
-  if (back.size !== graph.initializers.size) problems.push(`${back.size} tensors read back, ${graph.initializers.size} written`);
-  if (problems.length > 0) throw new FormatError(`saved ${path}, but these weights read back differently: ${problems.join(", ")}`, { file: path });
+  await verifyWeightsReadBack(graph.initializers, path, format);
   return 0;
 };
+
+/** Reads `path` back with `format` and fails, naming them, on any tensor that differs from `weights` in dtype, dims or bits. */
+export async function verifyWeightsReadBack(weights: ReadonlyMap<string, Tensor>, path: string, format: FileFormat): Promise<void> {
+  const back = await format.readWeights!(path);
+  const problems = [...weights].filter(([name, t]) => !sameTensor(back.get(name), t)).map(([name]) => `"${name}"`);
+  if (back.size !== weights.size) problems.push(`${back.size} tensors read back, ${weights.size} written`);
+  if (problems.length > 0) throw new FormatError(`saved ${path}, but these weights read back differently: ${problems.join(", ")}`, { file: path });
+}
 
 function sameTensor(a: Tensor | undefined, b: Tensor): boolean {
   if (!a || a.dtype !== b.dtype || a.dims.join() !== b.dims.join()) return false;
@@ -97,7 +102,7 @@ function formatFor(path: string, name: string | undefined): FileFormat {
 }
 
 /** A file's size; a folder's (a TF.js model) is the sum of the files in it. */
-async function bytesOnDisk(path: string): Promise<number> {
+export async function bytesOnDisk(path: string): Promise<number> {
   const info = await stat(path);
   if (!info.isDirectory()) return info.size;
   let total = 0;
