@@ -94,6 +94,18 @@ describe("load() and model.save() in every model format", () => {
     await expect(model.save(join(dir, "w.pt"))).rejects.toThrow(/reads PyTorch checkpoint .* but does not write it/);
   });
 
+  it("load(weights, { graph }) puts a PyTorch state_dict onto its export: PyTorch's outputs reproduced", async () => {
+    await expect(load("test/fixtures/pytorch/cnn_bn.pt")).rejects.toThrow(/load\("test\/fixtures\/pytorch\/cnn_bn.pt", \{ graph: "model.onnx" \}\)/);
+    const model = await load("test/fixtures/pytorch/cnn_bn.pt", { graph: "test/fixtures/pytorch/cnn_bn.onnx" });
+    const { readNpz } = await import("../../src/formats/numpy/npz.js");
+    const { compareOutputs } = await import("../../src/runtime/compare.js");
+    const feeds = Object.fromEntries(await readNpz("test/fixtures/pytorch/cnn_bn.inputs.npz"));
+    const expected = Object.fromEntries(await readNpz("test/fixtures/pytorch/cnn_bn.outputs.npz"));
+    const diffs = compareOutputs(await model.run(feeds, { runtime: "ort" }), expected);
+    expect(diffs).toHaveLength(1);
+    expect(diffs[0]!.maxRel).toBeLessThan(1e-4);
+  });
+
   it("reads a TF.js layers model written by tfjs-layers itself", async () => {
     const model = await load("test/fixtures/tfjs-layers/functional");
     expect(JSON.parse(await readFile("test/fixtures/tfjs-layers/functional/model.json", "utf8")).format).toBe("layers-model");
