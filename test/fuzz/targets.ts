@@ -3,7 +3,6 @@
 // mutated copy is laid out on disk for the reader.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { readTfjsLayersModel } from "../../src/formats/tfjs/layers-model.js";
 import { protobufHotspots, zipHotspots } from "./hotspots.js";
 import type { JsonView } from "./mutations.js";
 
@@ -94,7 +93,6 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     hotspots: () => [],
     json: WHOLE_JSON,
     place: tfjsFolder,
-    read: readTfjsLayersModel,
   },
 ];
 
