@@ -12,10 +12,10 @@ describe("resetEngineAfterAbort", () => {
     tf.engine().startScope();
     tf.add(tf.ones([4]), 1);
     expect(tf.memory().numTensors).toBeGreaterThan(before);
-    expect(resetEngineAfterAbort()).toBe(2);
+    expect(resetEngineAfterAbort()).toEqual({ scopes: 2, scratchBlocks: 0 });
     expect(tf.memory().numTensors).toBe(before);
     // The engine works normally afterwards, and an idle engine is left alone.
     expect(Array.from(tf.tidy(() => tf.mul(tf.ones([2]), 3)).dataSync())).toEqual([3, 3]);
-    expect(resetEngineAfterAbort()).toBe(0);
+    expect(resetEngineAfterAbort()).toEqual({ scopes: 0, scratchBlocks: 0 });
   });
 });

@@ -210,15 +210,27 @@ export function preparedWeight(k: ConvKernels, kind: string, w: tf.Tensor, bytes
   return out;
 }
 
+/** Scratch blocks of calls in progress. A terminated cell skips `finally`; freeAbandonedScratch() then frees them. */
+const liveScratch = new Map<number, ConvKernels>();
+
 /** Runs `body` with heap blocks of the given float counts, freed afterwards (0 floats → offset 0, no block). */
 export function withScratch<T>(k: ConvKernels, floats: readonly number[], body: (offsets: number[]) => T): T {
   const offsets: number[] = [];
   try {
     for (const n of floats) offsets.push(n > 0 ? k.malloc(n * 4) : 0);
+    for (const offset of offsets) if (offset !== 0) liveScratch.set(offset, k);
     return body(offsets);
   } finally {
-    for (const offset of offsets) if (offset !== 0) k.free(offset);
+    for (const offset of offsets) if (offset !== 0) (k.free(offset), liveScratch.delete(offset));
   }
+}
+
+/** After a cell was stopped inside one of our kernels (no JavaScript of it still runs): frees its scratch; returns the count. */
+export function freeAbandonedScratch(): number {
+  for (const [offset, k] of liveScratch) k.free(offset);
+  const count = liveScratch.size;
+  liveScratch.clear();
+  return count;
 }
 
 /**
