@@ -27,7 +27,7 @@ if (!existsSync(join(ROOT, "dist", "src", "cli", "runtimes.js"))) {
 }
 const { readOnnx } = await import(dist("formats/onnx/index.js"));
 const { randomInputs } = await import(dist("cli/inputs.js"));
-const { openRunner } = await import(dist("cli/runtimes.js"));
+const { openRunner } = await import(dist("runtime/runner.js"));
 const { measureInterleaved, WARMUP_MS } = await import(dist("cli/timing.js"));
 const { ortVersion } = await import(dist("runtime/ort.js"));
 const { compile } = await import(dist("runtime/tfjs/compile.js"));

@@ -54,6 +54,8 @@ export async function loadPreload(kernelGlobals: KernelGlobals): Promise<Preload
       typeOf.set(name, typesPath.replace(/\.js$/, ""));
     }
   }
+  const unreachable = typeof dsl?.unreachableSteps === "function" ? (dsl.unreachableSteps as (v: Record<string, unknown>) => string[])(values) : [];
+  if (unreachable.length > 0) log(`registered steps not exported by the DSL, so cells cannot call them: ${unreachable.join(", ")}`);
   const declarations = [...typeOf].map(([name, from]) => `declare const ${name}: typeof import(${JSON.stringify(from)}).${name};`);
   Object.assign(values, kernelGlobals.values);
 

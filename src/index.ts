@@ -10,12 +10,15 @@ export { datasets, resolveData, Dataset } from "./data/index.js";
 export { train, finetune } from "./train/steps.js";
 export { distill } from "./compress/distill/index.js";
 export { stepFromRecipe, stepsFromRecipe, readRecipe, STEP_NAMES } from "./model/recipe.js";
+export { stepDefinition, stepDefinitions, stepNames, unreachableSteps } from "./model/step-registry.js";
 export { display, clearOutput, plot, table, html, markdown, progress, liveCurve, toMimeBundle } from "./display/index.js";
 export { requestInterrupt } from "./core/interrupt.js";
 export * from "./core/errors.js";
 
-export type { Backend, SaveReport } from "./model/model.js";
+export type { Backend, Runtime, RuntimeOption, SaveOptions, SaveReport } from "./model/model.js";
 export type { Step, StepReport, StepResult, RecipeStep, Metrics } from "./model/step.js";
+export type { StepDefinition } from "./model/step-registry.js";
+export type { OptionSpec, OptionsSchema } from "./model/options-schema.js";
 export type { EvalReport } from "./model/evaluate.js";
 export type { Comparison, ComparisonRow } from "./model/compare.js";
 export type { Batch } from "./data/index.js";

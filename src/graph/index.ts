@@ -12,5 +12,7 @@ export type { GraphSummary, LayerSummary, ValueSummary } from "./counts.js";
 export { summarize } from "./counts.js";
 export { MAC_OPS } from "./macs.js";
 export { pruneUnused, withOutputs } from "./extract.js";
+export { GraphEdit, editGraph } from "./edit.js";
+export type { FinishOptions, NewNode } from "./edit.js";
 export type { AttributeInput, NodeOptions } from "./builder.js";
 export { GraphBuilder, attr, toAttribute } from "./builder.js";

@@ -1,7 +1,7 @@
 // Accuracy, loss and confusion matrix of a classifier on a labelled dataset.
 // Inference needs no gradients, so it runs on onnxruntime (DESIGN: ~5× faster
 // than tfjs wasm here) unless the caller asks for the tfjs runtime.
-import { OptionError, ShapeError } from "../core/errors.js";
+import { ShapeError } from "../core/errors.js";
 import type { Graph, Tensor } from "../graph/types.js";
 import { toMimeBundle, escapeHtml } from "../display/bundle.js";
 import { plot } from "../display/plot.js";
@@ -9,7 +9,8 @@ import type { Dataset } from "../data/dataset.js";
 import { fitDataToModel } from "../data/fit.js";
 import { resolveData } from "../data/index.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
-import type { Backend } from "./model.js";
+import { runtimeOf, type RuntimeOption } from "./model.js";
+import { withRunner, type Runtime } from "../runtime/runner.js";
 
 export interface EvalReport {
   readonly accuracy: number;
@@ -18,7 +19,9 @@ export interface EvalReport {
   readonly samples: number;
   /** confusion[label][predicted] counts. */
   readonly confusion: readonly (readonly number[])[];
-  readonly backend: Backend;
+  readonly runtime: Runtime;
+  /** The earlier name of `runtime`. */
+  readonly backend: Runtime;
 }
 
 interface HasGraph {
@@ -29,59 +32,44 @@ interface HasGraph {
 export async function evaluate(
   model: HasGraph | Graph,
   data: unknown,
-  options: { backend?: Backend; batchSize?: number } = {},
+  options: RuntimeOption & { batchSize?: number } = {},
 ): Promise<EvalReport & { [JUPYTER_DISPLAY](): MimeBundle }> {
   const graph = "graph" in model ? model.graph : model;
-  const backend = options.backend ?? "ort";
+  const runtime = runtimeOf(options);
   const batchSize = options.batchSize ?? 500;
   const dataset = fitDataToModel(await resolveData(data as string | Dataset), graph);
-  const run = await runnerFor(graph, backend);
-  const endsInSoftmax = producerOp(graph, graph.outputs[0]!.name);
+  const inputName = graph.inputs[0]!.name;
+  const outputName = graph.outputs[0]!.name;
+  const endsInSoftmax = producerOp(graph, outputName);
   const classes = dataset.numClasses;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let correct = 0;
   let lossSum = 0;
   let samples = 0;
-  for (const batch of dataset.batches(batchSize)) {
-    const logits = await run(batch.x);
-    const width = logits.dims[logits.dims.length - 1]!;
-    if (width !== classes) {
-      throw new ShapeError(
-        `model output "${graph.outputs[0]!.name}" has ${width} classes but dataset "${dataset.name}" has ${classes}`,
-        { details: { expected: classes, got: width } },
-      );
+  await withRunner(runtime, graph, async (runner) => {
+    for (const batch of dataset.batches(batchSize)) {
+      const logits = (await runner.run({ [inputName]: batch.x }, { outputs: [outputName] }))[outputName]!;
+      const width = logits.dims[logits.dims.length - 1]!;
+      if (width !== classes) {
+        throw new ShapeError(
+          `model output "${graph.outputs[0]!.name}" has ${width} classes but dataset "${dataset.name}" has ${classes}`,
+          { details: { expected: classes, got: width } },
+        );
+      }
+      const values = logits.data as Float32Array;
+      for (let i = 0; i < batch.y.length; i++) {
+        const row = values.subarray(i * width, (i + 1) * width);
+        const label = batch.y[i]!;
+        const predicted = argmax(row);
+        confusion[label]![predicted]!++;
+        if (predicted === label) correct++;
+        lossSum -= logProbability(row, label, endsInSoftmax);
+      }
+      samples += batch.y.length;
     }
-    const values = logits.data as Float32Array;
-    for (let i = 0; i < batch.y.length; i++) {
-      const row = values.subarray(i * width, (i + 1) * width);
-      const label = batch.y[i]!;
-      const predicted = argmax(row);
-      confusion[label]![predicted]!++;
-      if (predicted === label) correct++;
-      lossSum -= logProbability(row, label, endsInSoftmax);
-    }
-    samples += batch.y.length;
-  }
-  const report: EvalReport = { accuracy: correct / samples, loss: lossSum / samples, samples, confusion, backend };
+  });
+  const report: EvalReport = { accuracy: correct / samples, loss: lossSum / samples, samples, confusion, runtime, backend: runtime };
   return { ...report, [JUPYTER_DISPLAY]: () => evalBundle(report, dataset.name) };
-}
-
-type Runner = (x: Tensor<"float32">) => Promise<Tensor>;
-
-async function runnerFor(graph: Graph, backend: Backend): Promise<Runner> {
-  const inputName = graph.inputs[0]!.name;
-  const outputName = graph.outputs[0]!.name;
-  if (backend === "ort") {
-    const { createOrtSession } = await import("../runtime/ort.js");
-    const session = await createOrtSession(graph);
-    return async (x) => (await session.run({ [inputName]: x }, { outputs: [outputName] }))[outputName]!;
-  }
-  if (backend === "tfjs") {
-    const { compile } = await import("../runtime/tfjs/compile.js");
-    const compiled = await compile(graph);
-    return async (x) => (await compiled.run({ [inputName]: x }, { outputs: [outputName] }))[outputName]!;
-  }
-  throw new OptionError(`backend must be one of [ort, tfjs], got ${JSON.stringify(backend)}`);
 }
 
 function producerOp(graph: Graph, value: string): "softmax" | "logsoftmax" | "logits" {
@@ -110,7 +98,7 @@ function logProbability(row: Float32Array, label: number, kind: "softmax" | "log
 /** A one-line summary plus the confusion matrix as a heatmap. */
 function evalBundle(report: EvalReport, dataName: string): MimeBundle {
   const pct = (report.accuracy * 100).toFixed(2);
-  const line = `accuracy ${pct}% · loss ${report.loss.toFixed(4)} · ${report.samples} samples of ${dataName} (${report.backend})`;
+  const line = `accuracy ${pct}% · loss ${report.loss.toFixed(4)} · ${report.samples} samples of ${dataName} (${report.runtime})`;
   const heatmap = toMimeBundle(
     plot.heatmap(report.confusion, { title: "confusion matrix (rows: label, columns: predicted)", xaxis: "predicted", yaxis: "label" }),
   );

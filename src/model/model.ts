@@ -3,6 +3,7 @@
 // `model.recipe` replays a notebook session as JSON.
 import type { Graph, Tensor } from "../graph/types.js";
 import type { RecipeStep, Step, StepReport } from "./step.js";
+import type { SaveOptions, SaveReport } from "./save.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/mime.js";
 import { OptionError } from "../core/errors.js";
 import { summarize, type GraphSummary } from "../graph/counts.js";
@@ -10,15 +11,29 @@ import { display } from "../display/display.js";
 import { summaryTable } from "../display/summary.js";
 import { table } from "../display/table.js";
 import { validateGraph } from "../graph/validate.js";
+import { parseRuntime, withRunner, type Runtime } from "../runtime/runner.js";
 
-export type Backend = "ort" | "tfjs";
+/** Which engine runs a model: onnxruntime or the tfjs runtime (whose own backend is wasm, webgpu, cpu…). */
+export type { Runtime } from "../runtime/runner.js";
+/** The earlier name of Runtime. */
+export type Backend = Runtime;
 
-export interface SaveReport {
-  readonly path: string;
-  readonly bytes: number;
-  /** Largest output difference, relative to the output's largest magnitude, between onnxruntime on the saved file and the in-memory graph on tfjs. */
-  readonly maxRelativeError: number;
+/** How run() and evaluate() choose a runtime: `runtime`, or `backend`, its earlier name. */
+export interface RuntimeOption {
+  readonly runtime?: Runtime;
+  /** The earlier name of `runtime`. */
+  readonly backend?: Runtime;
 }
+
+/** The runtime an options object asks for (default onnxruntime), checked. */
+export function runtimeOf(options: RuntimeOption): Runtime {
+  if (options.runtime !== undefined && options.backend !== undefined && options.runtime !== options.backend) {
+    throw new OptionError(`runtime ${JSON.stringify(options.runtime)} and backend ${JSON.stringify(options.backend)} disagree; pass only runtime`);
+  }
+  return parseRuntime(options.runtime ?? options.backend ?? "ort", options.runtime !== undefined ? "runtime" : "backend");
+}
+
+export type { SaveOptions, SaveReport } from "./save.js";
 
 export class Model {
   readonly graph: Graph;
@@ -69,35 +84,21 @@ export class Model {
   }
 
   /** Runs the model: onnxruntime by default (no gradients needed), or the tfjs runtime. */
-  async run(feeds: Record<string, Tensor>, options: { backend?: Backend; outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
-    const backend = options.backend ?? "ort";
-    if (backend === "ort") {
-      const { createOrtSession } = await import("../runtime/ort.js");
-      const session = await createOrtSession(this.graph);
-      return session.run(feeds, { outputs: options.outputs });
-    }
-    if (backend === "tfjs") {
-      const { compile } = await import("../runtime/tfjs/compile.js");
-      const compiled = await compile(this.graph);
-      try {
-        return await compiled.run(feeds, { outputs: options.outputs });
-      } finally {
-        compiled.dispose();
-      }
-    }
-    throw new OptionError(`backend must be one of [ort, tfjs], got ${JSON.stringify(backend)}`);
+  async run(feeds: Record<string, Tensor>, options: RuntimeOption & { outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
+    const runtime = runtimeOf(options);
+    return withRunner(runtime, this.graph, (runner) => runner.run(feeds, options.outputs ? { outputs: options.outputs } : {}));
   }
 
   /** Accuracy, loss and confusion matrix on a labelled dataset ("mnist:test", an .npz path or a Dataset). */
-  async evaluate(data: unknown, options: { backend?: Backend; batchSize?: number } = {}) {
+  async evaluate(data: unknown, options: RuntimeOption & { batchSize?: number } = {}) {
     const { evaluate } = await import("./evaluate.js");
     return evaluate(this, data, options);
   }
 
-  /** Writes ONNX (temp file + rename), then checks the file in onnxruntime against the tfjs runtime. */
-  async save(path: string): Promise<SaveReport> {
+  /** Writes the file (temp file + rename) in the format its extension names, then checks it against the in-memory model. */
+  async save(path: string, options: SaveOptions = {}): Promise<SaveReport> {
     const { saveChecked } = await import("./save.js");
-    return saveChecked(this.graph, path);
+    return saveChecked(this.graph, path, options);
   }
 
   summary(options: { batch?: number } = {}): GraphSummary {

@@ -1,49 +1,71 @@
-// Saving is checked: the written file is read back, run in onnxruntime and
-// compared with the in-memory graph on the tfjs runtime, so an export that
-// onnxruntime would read differently fails loudly instead of shipping.
+// Saving is checked: the file is written in the format its extension (or
+// `format`) names, through the format registry, then read back and run where a
+// runtime for it exists, and compared with the in-memory graph. An export that
+// a runtime would read differently fails loudly instead of shipping.
 import { stat } from "node:fs/promises";
-import { CompactorError } from "../core/errors.js";
-import type { Graph, Tensor } from "../graph/types.js";
-import { readOnnx, writeOnnx } from "../formats/onnx/index.js";
+import { CompactorError, FormatError } from "../core/errors.js";
+import type { Graph } from "../graph/types.js";
+import type { FileFormat } from "../formats/format.js";
+import { formatByExtension, formatNamed, formatNames } from "../formats/registry.js";
+import { compareOutputs } from "../runtime/compare.js";
 import { randomInputs } from "../runtime/random-inputs.js";
-import type { SaveReport } from "./model.js";
+import { withRunner } from "../runtime/runner.js";
 
-/** Largest |a−b| over the largest |b|, per output; 0 when both are empty. */
-export function maxRelativeError(a: Tensor, b: Tensor): number {
-  const x = a.data as ArrayLike<number>;
-  const y = b.data as ArrayLike<number>;
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < y.length; i++) {
-    diff = Math.max(diff, Math.abs(Number(x[i]) - Number(y[i])));
-    scale = Math.max(scale, Math.abs(Number(y[i])));
-  }
-  return scale === 0 ? diff : diff / scale;
+export interface SaveReport {
+  readonly path: string;
+  readonly format: string;
+  readonly bytes: number;
+  /** Largest output difference, relative to the output's largest magnitude, between the saved file (run where it is deployed) and the in-memory graph. */
+  readonly maxRelativeError: number;
 }
 
-export async function saveChecked(graph: Graph, path: string, tolerance = 1e-4): Promise<SaveReport> {
-  await writeOnnx(graph, path);
-  const saved = await readOnnx(path);
+export interface SaveOptions {
+  /** A registered model format ("onnx", …); default: the one the path's extension names. */
+  readonly format?: string;
+  /** Largest relative output difference accepted (default 1e-4). */
+  readonly tolerance?: number;
+}
+
+/** How a saved file of each format is checked: the worst relative output difference from the in-memory graph. */
+type SaveCheck = (graph: Graph, path: string, format: FileFormat) => Promise<number>;
+
+/** onnxruntime on the file read back, against the in-memory graph on the tfjs runtime. */
+const checkWithOnnxruntime: SaveCheck = async (graph, path, format) => {
+  const saved = await format.readModel!(path);
   const feeds = randomInputs(graph, { seed: 1, batch: 2 });
-  const { runOrt } = await import("../runtime/ort.js");
-  const { compile } = await import("../runtime/tfjs/compile.js");
-  const fromFile = await runOrt(saved, feeds);
-  const compiled = await compile(graph);
-  let worst = 0;
-  try {
-    const inMemory = await compiled.run(feeds);
-    for (const output of graph.outputs) {
-      worst = Math.max(worst, maxRelativeError(fromFile[output.name]!, inMemory[output.name]!));
-    }
-  } finally {
-    compiled.dispose();
+  const fromFile = await withRunner("ort", saved, (r) => r.run(feeds));
+  const inMemory = await withRunner("tfjs", graph, (r) => r.run(feeds));
+  return Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel));
+};
+
+/** One line per model format that can be written; a format without one cannot be saved unchecked. */
+const SAVE_CHECKS: Readonly<Record<string, SaveCheck>> = Object.freeze({
+  onnx: checkWithOnnxruntime,
+});
+
+function formatFor(path: string, name: string | undefined): FileFormat {
+  const format = name !== undefined ? formatNamed(name) : formatByExtension(path);
+  const writable = formatNames("model").filter((n) => formatNamed(n).writeModel);
+  if (!format) {
+    throw new FormatError(`${path}: cannot tell which format to write from its extension; use one of ${writable.map((n) => formatNamed(n).extensions[0]).join(", ")} or pass { format }`, { file: path });
   }
+  if (!format.writeModel) throw new FormatError(`${path}: ${format.description} holds no model graph; models are saved as ${writable.join(", ")}`, { file: path });
+  return format;
+}
+
+export async function saveChecked(graph: Graph, path: string, options: SaveOptions = {}): Promise<SaveReport> {
+  const tolerance = options.tolerance ?? 1e-4;
+  const format = formatFor(path, options.format);
+  const check = SAVE_CHECKS[format.name];
+  if (!check) throw new Error(`format "${format.name}" writes models but has no save check in model/save.ts`);
+  await format.writeModel!(graph, path);
+  const worst = await check(graph, path, format);
   if (!(worst <= tolerance)) {
     throw new CompactorError(
-      `saved ${path}, but onnxruntime's outputs on it differ from the in-memory model by ${worst.toExponential(2)} ` +
+      `saved ${path}, but its outputs when read back differ from the in-memory model by ${worst.toExponential(2)} ` +
         `(relative; allowed ${tolerance}). The file is kept for inspection; please report this with the model.`,
       { file: path, details: { maxRelativeError: worst } },
     );
   }
-  return { path, bytes: (await stat(path)).size, maxRelativeError: worst };
+  return { path, format: format.name, bytes: (await stat(path)).size, maxRelativeError: worst };
 }

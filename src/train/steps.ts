@@ -5,8 +5,10 @@
 import type { Metrics, RecipeStep, Step, StepResult } from "../model/step.js";
 import type { Model } from "../model/model.js";
 import { OptionError } from "../core/errors.js";
+import type { OptionsSchema } from "../model/options-schema.js";
+import { registerStep } from "../model/step-registry.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
-import { trainGraph, finetuneGraph } from "./train_graph.js";
+import { trainGraph, finetuneGraph } from "./train-graph.js";
 import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";
 
 export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss"> {
@@ -68,3 +70,45 @@ export function train(options: TrainStepOptions): Step {
 export function finetune(options: TrainStepOptions): Step {
   return trainingStep("finetune", options, FINETUNE_DEFAULTS, finetuneGraph);
 }
+
+/** The options train and finetune take, for help and docs (resolveOptions checks them). */
+export const TRAIN_STEP_OPTIONS: OptionsSchema = Object.freeze({
+  data: { type: "data", required: true, doc: 'training data: a Dataset or a reference ("mnist:train", "data.npz")' },
+  validation: { type: "data", doc: "evaluated after each epoch (test loss and accuracy in the curves)" },
+  epochs: { type: "integer", min: 1, doc: "passes over the data" },
+  lr: { type: "number", above: 0, doc: "learning rate" },
+  optimizer: { type: "string", oneOf: ["sgd", "adam", "adamw"], doc: "optimizer" },
+  momentum: { type: "number", min: 0, doc: "SGD momentum" },
+  nesterov: { type: "boolean", doc: "Nesterov momentum (sgd)" },
+  weightDecay: { type: "number", min: 0, doc: "L2 (sgd, adam) or decoupled decay (adamw)" },
+  betas: { type: "array", doc: "Adam's [β1, β2]" },
+  eps: { type: "number", above: 0, doc: "Adam's ε" },
+  batchSize: { type: "integer", min: 1, doc: "samples per step" },
+  seed: { type: "integer", doc: "seeds shuffling, dropout and augmentation" },
+  device: { type: "string", oneOf: ["cpu", "gpu", "auto"], doc: "where to train" },
+  backend: { type: "string", doc: 'a tfjs backend name or "auto"' },
+  schedule: { type: "object", doc: '{ type: "step", stepSize, gamma } or { type: "cosine", minLr }' },
+  warmupSteps: { type: "integer", min: 0, doc: "linear learning-rate warm-up" },
+  freeze: { type: "array", doc: 'initializer names or { opType: "Conv" } not to train' },
+  augment: { type: "object", doc: "{ shift: pixels } random shifts" },
+  workers: { type: ["integer", "string"], doc: 'threads per batch, data-parallel, or "auto"' },
+  onBatch: { type: "function", doc: "called after every batch (not part of a recipe)" },
+  onEpoch: { type: "function", doc: "called after every epoch (not part of a recipe)" },
+  display: { type: "boolean", doc: "live progress bar and curve" },
+});
+
+registerStep({
+  name: "train",
+  summary: "train every float weight (Adam, lr 1e-3, batch 128, 10 epochs by default)",
+  options: TRAIN_STEP_OPTIONS,
+  observers: ["onEpoch", "display"],
+  fromJSON: (options) => train(options as unknown as TrainStepOptions),
+});
+
+registerStep({
+  name: "finetune",
+  summary: "train from trained weights with gentler defaults (lr 1e-4, 3 epochs)",
+  options: TRAIN_STEP_OPTIONS,
+  observers: ["onEpoch", "display"],
+  fromJSON: (options) => finetune(options as unknown as TrainStepOptions),
+});

@@ -6,7 +6,7 @@ import { OptionError } from "../../core/errors.js";
 import type { Command } from "../command.js";
 import { parseDimFlags, randomInputs } from "../inputs.js";
 import { intOption, stringListOption, stringOption } from "../options.js";
-import { openRunner, parseRuntime, parseTfjsBackend, type RuntimeName } from "../runtimes.js";
+import { openRunner, parseRuntime, parseTfjsBackend, type Runtime } from "../../runtime/runner.js";
 import { measureInterleaved, WARMUP_MS } from "../timing.js";
 
 export const benchCommand: Command = {
@@ -38,7 +38,7 @@ export const benchCommand: Command = {
     const modelPath = input.positionals[0]!;
     const names = (stringOption(input, "backends") ?? "ort").split(",").map((s) => s.trim()).filter(Boolean);
     if (names.length === 0) throw new OptionError("--backends needs at least one of [tfjs, ort]");
-    const runtimes: RuntimeName[] = [...new Set(names.map((n) => parseRuntime(n, "--backends entry")))];
+    const runtimes: Runtime[] = [...new Set(names.map((n) => parseRuntime(n, "--backends entry")))];
     const tfjsBackend = parseTfjsBackend(stringOption(input, "tfjs-backend") ?? "wasm");
     const batch = intOption(input, "batch", 1);
     const runs = intOption(input, "runs", 20);
@@ -55,7 +55,7 @@ export const benchCommand: Command = {
     if (!input.json) input.log(`timing ${runtimes.join(", ")} alternately: ${warmup} warm-up (at least ${warmupS} s) + ${runs} runs each…`);
     // Alternating calls share any load from other processes fairly between the runtimes.
     const latencies = await measureInterleaved(
-      Object.fromEntries(runners.map((r) => [r.runtime, () => r.run(feeds)])) as Record<RuntimeName, () => Promise<unknown>>,
+      Object.fromEntries(runners.map((r) => [r.runtime, () => r.run(feeds)])) as Record<Runtime, () => Promise<unknown>>,
       { runs, warmup, warmupMs: Number(warmupS) * 1000 },
     );
     for (const r of runners) r.dispose();

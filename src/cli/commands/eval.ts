@@ -2,11 +2,11 @@
 // on a labelled dataset, on onnxruntime (default) or the tfjs runtime.
 import { mustBeOneOf } from "../../core/errors.js";
 import { load } from "../../model/load.js";
-import type { Backend } from "../../model/model.js";
+import type { Runtime } from "../../runtime/runner.js";
 import type { Command } from "../command.js";
 import { intOption, stringOption } from "../options.js";
 
-const BACKENDS = ["ort", "tfjs"] as const satisfies readonly Backend[];
+const BACKENDS = ["ort", "tfjs"] as const satisfies readonly Runtime[];
 
 export const evalCommand: Command = {
   name: "eval",
@@ -26,7 +26,7 @@ export const evalCommand: Command = {
     if (!(BACKENDS as readonly string[]).includes(backend)) throw mustBeOneOf("--backend", backend, BACKENDS);
     const batchSize = intOption(input, "batch-size", 500);
     const model = await load(modelArg);
-    const report = await model.evaluate(data, { backend: backend as Backend, batchSize });
+    const report = await model.evaluate(data, { runtime: backend as Runtime, batchSize });
     const json = { model: modelArg, data, backend, accuracy: report.accuracy, loss: report.loss, samples: report.samples };
     const text = `${modelArg} on ${data} (${backend}): accuracy ${(report.accuracy * 100).toFixed(2)}% · loss ${report.loss.toFixed(4)} · ${report.samples} samples`;
     return { json, text };

@@ -8,7 +8,7 @@ import { compareOutputs } from "../../runtime/compare.js";
 import type { Command } from "../command.js";
 import { loadInputs, parseDimFlags, randomInputs } from "../inputs.js";
 import { intOption, numberOption, shapeText, stringListOption, stringOption } from "../options.js";
-import { openRunner, parseRuntime, parseTfjsBackend } from "../runtimes.js";
+import { openRunner, parseRuntime, parseTfjsBackend } from "../../runtime/runner.js";
 
 /** Parity threshold: max |difference| relative to the reference output's largest magnitude. */
 const DEFAULT_RTOL = 1e-4;

@@ -195,8 +195,8 @@ async function interactive(ready: Promise<TypeScriptSession>, sink: TerminalSink
   });
   server.defineCommand("help", {
     help: "Show what the compactor REPL can do",
-    action() {
-      print(replHelp());
+    action(topic: string) {
+      print(replHelp(topic));
       this.displayPrompt();
     },
   });

@@ -9,7 +9,8 @@ import { withOutputs, pruneUnused } from "../../graph/extract.js";
 import { inferShapesWithReport } from "../../graph/shape-inference/index.js";
 import { float32 } from "../../graph/tensor.js";
 import { producers } from "../../graph/topo.js";
-import type { Dim, Graph, Node } from "../../graph/types.js";
+import type { Dim, Graph } from "../../graph/types.js";
+import { GraphEdit } from "../../graph/edit.js";
 import { seededRandom } from "../../core/random.js";
 
 export interface FeaturePair {
@@ -75,17 +76,9 @@ export function withFeatureOutputs(student: Graph, teacher: Graph, pairs: readon
   const typedStudent = inferShapesWithReport(student).graph;
   const typedTeacher = inferShapesWithReport(teacher).graph;
   const next = seededRandom(seed ^ 0xada97e5);
-  const nodes: Node[] = [...student.nodes];
-  const initializers = new Map(student.initializers);
+  const edit = new GraphEdit(student);
   const targets: FeatureTarget[] = [];
   const problems: string[] = [];
-  const taken = new Set([...valueNames(student), ...student.initializers.keys(), ...student.nodes.map((n) => n.name)]);
-  const fresh = (base: string) => {
-    let name = base;
-    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
-    taken.add(name);
-    return name;
-  };
   pairs.forEach((p, i) => {
     const s = shapeOf(student, typedStudent, p.student);
     const t = shapeOf(teacher, typedTeacher, p.teacher);
@@ -114,16 +107,13 @@ export function withFeatureOutputs(student: Graph, teacher: Graph, pairs: readon
     const bound = 1 / Math.sqrt(sc);
     const init = (n: number) => Float32Array.from({ length: n }, () => (next() * 2 - 1) * bound);
     const base = `distill_adapter${i}`;
-    const w = fresh(`${base}.weight`);
-    const b = fresh(`${base}.bias`);
-    const out = fresh(`${base}_out`);
     const conv = s.length === 4;
-    initializers.set(w, float32(conv ? [tc, sc, 1, 1] : [tc, sc], init(tc * sc)));
-    initializers.set(b, float32([tc], init(tc)));
-    nodes.push({
-      name: fresh(base),
+    const w = edit.addInitializer(`${base}.weight`, float32(conv ? [tc, sc, 1, 1] : [tc, sc], init(tc * sc)));
+    const b = edit.addInitializer(`${base}.bias`, float32([tc], init(tc)));
+    const out = edit.freshName(`${base}_out`);
+    edit.addNode({
+      name: edit.freshName(base),
       opType: conv ? "Conv" : "Gemm",
-      domain: "",
       inputs: [p.student, w, b],
       outputs: [out],
       attributes: conv ? { kernel_shape: { type: "ints", value: [1, 1] } } : { transB: { type: "int", value: 1 } },
@@ -135,7 +125,7 @@ export function withFeatureOutputs(student: Graph, teacher: Graph, pairs: readon
       details: { problems },
     });
   }
-  const graph = withOutputs({ ...student, nodes, initializers }, targets.map((t) => t.output));
+  const graph = withOutputs(edit.finish(), targets.map((t) => t.output));
   return { graph, targets };
 }
 

@@ -14,9 +14,10 @@ import { createOrtSession } from "../../runtime/ort.js";
 import { tf } from "../../runtime/tfjs/tf.js";
 import type { Metrics, RecipeStep, Step, StepResult } from "../../model/step.js";
 import { TRAIN_DEFAULTS, type LossFunction, type TrainOptions } from "../../train/options.js";
-import { checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
+import { registerStep, resolveModelReference } from "../../model/step-registry.js";
+import { TRAIN_STEP_OPTIONS, checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
 import { datasetFor, trainDataOf } from "../../train/from-dataset.js";
-import { trainGraph } from "../../train/train_graph.js";
+import { trainGraph } from "../../train/train-graph.js";
 import { distillData, type DistillBatch } from "./data.js";
 import { featureMse, distillationLoss } from "./loss.js";
 import { withFeatureOutputs, withoutFeatureOutputs, type FeaturePair, type FeatureTarget } from "./features.js";
@@ -68,9 +69,7 @@ function checkOptions(options: DistillOptions): void {
 
 async function resolveTeacher(teacher: TeacherInput): Promise<Model> {
   if (teacher instanceof Model) return teacher;
-  // Loaded lazily: the recipe module builds steps, including this one.
-  const { modelFromReference } = await import("../../model/recipe.js");
-  return modelFromReference(teacher, "distill teacher");
+  return resolveModelReference(teacher, "distill teacher");
 }
 
 function teacherJson(teacher: TeacherInput): unknown {
@@ -198,3 +197,17 @@ function firstSample(data: Dataset): [x: import("../../graph/types.js").Tensor<"
   if (batch === undefined) throw new TrainingError(`distill: dataset "${data.name}" is empty`);
   return [batch.x, batch.indices];
 }
+
+registerStep({
+  name: "distill",
+  summary: "train the model on a teacher's soft targets (Hinton et al.), optionally with feature hints",
+  options: Object.freeze({
+    teacher: { type: "model", required: true, doc: "a Model, a model path or spec, or { from, steps }" },
+    temperature: { type: "number", above: 0, default: DISTILL_DEFAULTS.temperature, doc: "softmax temperature of the soft targets" },
+    alpha: { type: "number", min: 0, max: 1, default: DISTILL_DEFAULTS.alpha, doc: "weight of the soft-target term (1 − alpha goes to the labels)" },
+    features: { type: "array", doc: "hint pairs [{ student, teacher, weight? }]: MSE between intermediate values" },
+    ...TRAIN_STEP_OPTIONS,
+  }),
+  observers: ["onEpoch", "display"],
+  fromJSON: (options) => distill(options as unknown as DistillOptions),
+});
