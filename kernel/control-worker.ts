@@ -6,8 +6,9 @@
 // and termination of a cell stuck after an await.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
+import { relaySigint } from "./signal-relay.js";
 import { MainThreadBreaker, type InterruptOutcome } from "./stuck-main-thread.js";
-import { decode, encode, Signer, type Message } from "./wire.js";
+import { decode, encode, ReplayGuard, Signer, type Message } from "./wire.js";
 
 export interface ControlWorkerData {
   hbEndpoint: string;
@@ -33,6 +34,7 @@ export type ControlEvent =
 
 const data = workerData as ControlWorkerData;
 const signer = new Signer(data.key, data.signatureScheme);
+const replays = new ReplayGuard();
 const heartbeat = new zmq.Reply({ linger: 0 });
 const control = new zmq.Router({ linger: 0 });
 const post = (event: ControlEvent) => parentPort!.postMessage(event);
@@ -49,13 +51,19 @@ function interruptMainThread(options: { signalled?: boolean } = {}): void {
   );
 }
 
+// A SIGINT from a signal-mode frontend reached the main thread itself; the breaker only watches it.
+const stopRelay = relaySigint(
+  () => interruptMainThread({ signalled: true }),
+  (line) => post({ type: "log", line }),
+);
+
 async function echoHeartbeats(): Promise<void> {
   for await (const frames of heartbeat) await heartbeat.send(frames);
 }
 
 async function serveControl(): Promise<void> {
   for await (const frames of control) {
-    const decoded = decode(frames, signer);
+    const decoded = decode(frames, signer, replays);
     if (!decoded.ok) {
       post({ type: "log", line: `control: dropped a message (${decoded.reason})` });
       continue;
@@ -100,6 +108,7 @@ async function handle(message: Message): Promise<void> {
 parentPort!.on("message", (message: { type: "close" }) => {
   if (message.type !== "close") return;
   breaker.close();
+  stopRelay?.();
   heartbeat.close();
   control.close();
   parentPort!.close();

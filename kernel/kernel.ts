@@ -21,11 +21,13 @@ import { KERNEL_DECLARATIONS, loadPreload } from "./preload.js";
 import { ShellHandlers } from "./shell-handlers.js";
 import { ReceiveLoop } from "./receive-loop.js";
 import { MainThreadState } from "./stuck-main-thread.js";
-import { decode, encode, Signer, type Message } from "./wire.js";
+import { decode, encode, ReplayGuard, Signer, type Message } from "./wire.js";
 
 export class Kernel {
   readonly session = randomUUID();
   readonly signer: Signer;
+  /** Shell and stdin share one history: a message captured on either is refused on both. */
+  private readonly replays = new ReplayGuard();
   private readonly shell = new zmq.Router({ linger: 0 });
   private readonly iopub = new zmq.Publisher({ linger: 0 });
   private readonly stdin = new zmq.Router({ linger: 0 });
@@ -82,7 +84,7 @@ export class Kernel {
       }
     })();
     this.shellLoop = new ReceiveLoop(this.shell, "shell", (frames) => {
-      const decoded = decode(frames, this.signer);
+      const decoded = decode(frames, this.signer, this.replays);
       if (!decoded.ok) return log(`shell: dropped a message (${decoded.reason})`);
       queue.push(Object.assign(decoded.message, { arrival: ++this.arrivals }));
       wake?.();
@@ -152,7 +154,7 @@ export class Kernel {
   };
 
   private receiveInput(frames: Buffer[]): void {
-    const decoded = decode(frames, this.signer);
+    const decoded = decode(frames, this.signer, this.replays);
     if (!decoded.ok) return log(`stdin: dropped a message (${decoded.reason})`);
     const { header, content } = decoded.message;
     if (header.msg_type !== "input_reply" || !this.pendingInput) return log(`stdin: unexpected ${header.msg_type} ignored`);
