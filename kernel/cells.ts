@@ -9,6 +9,7 @@ import { InterruptedError } from "../src/core/errors.js";
 import { requestInterrupt, resetInterrupt } from "../src/core/interrupt.js";
 import type { Compiler } from "./compiler.js";
 import { CellModules } from "./modules.js";
+import { PHASE, type Phase } from "./stuck-main-thread.js";
 import { compileFailure, runtimeFailure, type Failure } from "./tracebacks.js";
 
 export type CellOutcome = { status: "ok"; hasValue: boolean; value?: unknown } | ({ status: "error" } & Failure);
@@ -26,15 +27,33 @@ export interface Preload {
 
 const HOST = "__compactor_kernel__";
 
+/** What the kernel wants to know while cells run. */
+export interface RunHooks {
+  /** Where the main thread is, for the control worker's interrupts (stuck-main-thread.ts). */
+  setPhase(phase: Phase): void;
+  /**
+   * After a cell was interrupted. vm's break and the worker's termination both
+   * unwind the cell without running its `finally` blocks: tfjs scopes and our
+   * kernels' scratch memory are left behind.
+   */
+  afterInterrupt(): void;
+}
+
+const NO_HOOKS: RunHooks = { setPhase: () => {}, afterInterrupt: () => {} };
+const interrupted = () => new InterruptedError("interrupted: the cell stopped; variables defined before it are kept");
+
 export class CellRunner {
   private prevDecl: string;
   private readonly scope: CellScope;
   private readonly modules: CellModules;
   private abandon: ((reason: Error) => void) | undefined;
+  /** An interrupt came while the cell was still being converted: it must not start. */
+  private interruptRequested = false;
 
   constructor(
     private readonly compiler: Compiler,
     private readonly preload: Preload,
+    private readonly hooks: RunHooks = NO_HOOKS,
   ) {
     this.prevDecl = preload.declarations;
     this.modules = new CellModules(preload.aliases);
@@ -52,6 +71,7 @@ export class CellRunner {
 
   async run(source: string, cellName: string): Promise<CellOutcome> {
     resetInterrupt();
+    this.interruptRequested = false;
     const rewritten = this.preload.rewrite(source);
     const converted = await this.compiler.convert(this.prevDecl, rewritten);
     if (converted.diagnostics.length > 0) return { status: "error", ...compileFailure(converted.diagnostics, source) };
@@ -62,13 +82,21 @@ export class CellRunner {
     const output = converted.output;
     try {
       await this.modules.prepare(output);
+      if (this.interruptRequested) throw interrupted();
       const wrapped = this.scope.wrap({ ...converted, output });
+      this.hooks.setPhase(PHASE.cellSync);
       // lineOffset -1: the wrapper's first line is line 0, so stack lines count lines of `output`.
       const returned: unknown = vm.runInThisContext(wrapped, { filename: cellName, lineOffset: -1, breakOnSigint: true });
-      if (converted.hasToplevelAwait) await this.untilInterrupted(returned as Promise<unknown>);
+      if (converted.hasToplevelAwait) {
+        this.hooks.setPhase(PHASE.cellAwaiting);
+        await this.untilInterrupted(returned as Promise<unknown>);
+      }
     } catch (error) {
-      return { status: "error", ...runtimeFailure(asInterrupted(error), cellName, output, source) };
+      const failure = asInterrupted(error);
+      if (failure instanceof InterruptedError) this.hooks.afterInterrupt();
+      return { status: "error", ...runtimeFailure(failure, cellName, output, source) };
     } finally {
+      this.hooks.setPhase(PHASE.kernel);
       // Names declared before a failure exist at run time; keep their types for later cells.
       if (converted.declOutput !== undefined) this.prevDecl = converted.declOutput;
     }
@@ -83,18 +111,23 @@ export class CellRunner {
   }
 
   /**
-   * SIGINT or interrupt_request while a cell awaits: stop waiting for it and tell
-   * cooperative steps (training loops) to stop at their next checkpoint.
+   * SIGINT or interrupt_request outside vm: a cell still being converted does not
+   * start, an awaiting cell is no longer waited for, and cooperative steps
+   * (training loops) stop at their next checkpoint.
    */
   interrupt(): void {
     requestInterrupt("interrupted by the user (Jupyter interrupt)");
-    this.abandon?.(new InterruptedError("interrupted: the cell stopped; variables defined before it are kept"));
+    this.interruptRequested = true;
+    const abandon = this.abandon;
+    this.abandon = undefined;
+    abandon?.(interrupted());
   }
 
   private untilInterrupted(promise: Promise<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.abandon = reject;
-      promise.then(resolve, reject).finally(() => (this.abandon = undefined));
+      // An abandoned cell that settles later must not clear a newer cell's abandon.
+      promise.then(resolve, reject).finally(() => this.abandon === reject && (this.abandon = undefined));
     });
   }
 }
@@ -103,7 +136,7 @@ function asInterrupted(error: unknown): unknown {
   // vm's breakOnSigint throws this code (its message differs across Node versions).
   if (error instanceof Error && (error as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
     requestInterrupt("interrupted by the user (Jupyter interrupt)");
-    return new InterruptedError("interrupted: the cell stopped; variables defined before it are kept");
+    return interrupted();
   }
   return error;
 }

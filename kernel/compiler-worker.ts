@@ -8,8 +8,9 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parentPort } from "node:worker_threads";
 import type { Converter } from "tslab/dist/converter.js";
+import { cellCompleteness } from "../src/cli/cells/completeness.js";
 import { convertCell } from "../src/cli/cells/convert-cell.js";
-import type { CompilerRequest, CompilerResponse, Completeness } from "./compiler.js";
+import type { CompilerRequest, CompilerResponse } from "./compiler.js";
 
 const require = createRequire(import.meta.url);
 type ConverterModule = typeof import("tslab/dist/converter.js");
@@ -45,16 +46,8 @@ function run(request: CompilerRequest): unknown {
     case "inspect":
       return quickInfoText(converter.inspect(request.prevDecl, request.src, request.position));
     case "isComplete":
-      return completeness(request.src);
+      return cellCompleteness(request.src);
   }
-}
-
-function completeness(src: string): { status: Completeness; indent?: string } {
-  const result = converterModule.isCompleteCode(src);
-  if (!result.completed) return { status: "incomplete", indent: result.indent ?? "" };
-  // Complete but unparsable (`let = 5`) is "invalid": running it can only fail.
-  const file = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS) as unknown as { parseDiagnostics?: unknown[] };
-  return { status: file.parseDiagnostics && file.parseDiagnostics.length > 0 ? "invalid" : "complete" };
 }
 
 function quickInfoText(info: import("@tslab/typescript-for-tslab").QuickInfo | undefined): string | undefined {

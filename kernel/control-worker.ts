@@ -1,14 +1,14 @@
 // The channels that must answer while a cell runs: heartbeat (REP echo) and
 // control (interrupt, shutdown, kernel_info). They live on this worker thread
-// because a synchronous cell (`while (true) {}`) blocks the main thread: an
-// interrupt_request arriving here becomes SIGINT to our own process, which vm's
-// breakOnSigint turns into an exception in the running cell. Code that runs
-// after a cell's first await is outside vm; if the main thread stays stuck in
-// it, MainThreadBreaker (stuck-main-thread.ts) stops it.
+// because a synchronous cell (`while (true) {}`) blocks the main thread. An
+// interrupt_request is answered at once and delivered by MainThreadBreaker
+// (stuck-main-thread.ts): SIGINT into a cell running in vm, a message otherwise,
+// and termination of a cell stuck after an await.
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { MainThreadBreaker } from "./stuck-main-thread.js";
-import { decode, encode, Signer, type Message } from "./wire.js";
+import { relaySigint } from "./signal-relay.js";
+import { MainThreadBreaker, type InterruptOutcome } from "./stuck-main-thread.js";
+import { decode, encode, ReplayGuard, Signer, type Message } from "./wire.js";
 
 export interface ControlWorkerData {
   hbEndpoint: string;
@@ -17,8 +17,8 @@ export interface ControlWorkerData {
   signatureScheme: string;
   session: string;
   kernelInfo: Record<string, unknown>;
-  /** The main thread's liveness counter (startLivenessCounter). */
-  liveness: SharedArrayBuffer;
+  /** The main thread's tick counter and phase (MainThreadState.buffer). */
+  mainThread: SharedArrayBuffer;
 }
 
 /** What the worker tells the main thread. */
@@ -26,25 +26,36 @@ export type ControlEvent =
   | { type: "ready" }
   | { type: "shutdown"; restart: boolean }
   | { type: "log"; line: string }
-  /** The main thread's JavaScript was terminated after it ignored an interrupt. */
+  /** Interrupt the running cell (the main thread was not in vm, so no signal was sent). */
+  | { type: "interrupt" }
+  /** The main thread's JavaScript was terminated: it was stuck in a cell's code after an await. */
   | { type: "terminated" }
   | { type: "failed"; reason: string };
 
 const data = workerData as ControlWorkerData;
 const signer = new Signer(data.key, data.signatureScheme);
+const replays = new ReplayGuard();
 const heartbeat = new zmq.Reply({ linger: 0 });
 const control = new zmq.Router({ linger: 0 });
 const post = (event: ControlEvent) => parentPort!.postMessage(event);
-const breaker = new MainThreadBreaker(data.liveness);
+const breaker = new MainThreadBreaker(data.mainThread, {
+  signal: () => process.kill(process.pid, "SIGINT"),
+  message: () => post({ type: "interrupt" }),
+  log: (line) => post({ type: "log", line }),
+});
 
-/** SIGINT to our own process; if the main thread does not respond, terminate its JavaScript. */
-function interruptMainThread(): void {
-  process.kill(process.pid, "SIGINT");
-  void breaker.breakIfStuck().then(
-    (terminated) => terminated && post({ type: "terminated" }),
+function interruptMainThread(options: { signalled?: boolean } = {}): void {
+  void breaker.interrupt(options).then(
+    (outcome: InterruptOutcome) => outcome === "terminated" && post({ type: "terminated" }),
     (error: unknown) => post({ type: "log", line: `interrupt: could not stop the main thread: ${(error as Error).message}` }),
   );
 }
+
+// A SIGINT from a signal-mode frontend reached the main thread itself; the breaker only watches it.
+const stopRelay = relaySigint(
+  () => interruptMainThread({ signalled: true }),
+  (line) => post({ type: "log", line }),
+);
 
 async function echoHeartbeats(): Promise<void> {
   for await (const frames of heartbeat) await heartbeat.send(frames);
@@ -52,7 +63,7 @@ async function echoHeartbeats(): Promise<void> {
 
 async function serveControl(): Promise<void> {
   for await (const frames of control) {
-    const decoded = decode(frames, signer);
+    const decoded = decode(frames, signer, replays);
     if (!decoded.ok) {
       post({ type: "log", line: `control: dropped a message (${decoded.reason})` });
       continue;
@@ -97,6 +108,7 @@ async function handle(message: Message): Promise<void> {
 parentPort!.on("message", (message: { type: "close" }) => {
   if (message.type !== "close") return;
   breaker.close();
+  stopRelay?.();
   heartbeat.close();
   control.close();
   parentPort!.close();

@@ -19,12 +19,15 @@ import { Outbox } from "./outbox.js";
 import { historyFile } from "./paths.js";
 import { KERNEL_DECLARATIONS, loadPreload } from "./preload.js";
 import { ShellHandlers } from "./shell-handlers.js";
-import { startLivenessCounter } from "./stuck-main-thread.js";
-import { decode, encode, Signer, type Message } from "./wire.js";
+import { ReceiveLoop } from "./receive-loop.js";
+import { MainThreadState } from "./stuck-main-thread.js";
+import { decode, encode, ReplayGuard, Signer, type Message } from "./wire.js";
 
 export class Kernel {
   readonly session = randomUUID();
   readonly signer: Signer;
+  /** Shell and stdin share one history: a message captured on either is refused on both. */
+  private readonly replays = new ReplayGuard();
   private readonly shell = new zmq.Router({ linger: 0 });
   private readonly iopub = new zmq.Publisher({ linger: 0 });
   private readonly stdin = new zmq.Router({ linger: 0 });
@@ -32,6 +35,10 @@ export class Kernel {
   private readonly iopubOut = new Outbox(this.iopub, "iopub");
   private readonly stdinOut = new Outbox(this.stdin, "stdin");
   private control: Worker | undefined;
+  private readonly mainThread = new MainThreadState();
+  private shellLoop: ReceiveLoop | undefined;
+  private stdinLoop: ReceiveLoop | undefined;
+  private readonly onSigint = () => this.interrupt();
   private readonly compiler = new Compiler();
   // Output goes to the cell that produced it, even when printed later (timers, promises)
   // while some other request (completion, kernel_info) is being served.
@@ -53,14 +60,16 @@ export class Kernel {
     this.signer = new Signer(connection.key, connection.signatureScheme);
   }
 
+  /** Binds the sockets and starts serving; resolves once requests are being received (serving goes on). */
   async start(): Promise<void> {
     const { endpoints } = this.connection;
     await Promise.all([this.shell.bind(endpoints.shell), this.iopub.bind(endpoints.iopub), this.stdin.bind(endpoints.stdin)]);
     await this.startControl();
     this.output.install();
-    process.on("SIGINT", () => this.interrupt());
+    process.on("SIGINT", this.onSigint);
     this.publish("status", { execution_state: "starting" });
-    void this.receiveInput();
+    this.stdinLoop = new ReceiveLoop(this.stdin, "stdin", (frames) => this.receiveInput(frames));
+    this.stdinLoop.start();
     const handlers = new ShellHandlers(this, this.compiler, () => this.cells());
     // Load the DSL once the first requests had their chance (kernel_info is answered at once).
     setTimeout(() => void this.cells().catch(() => {}), 50);
@@ -74,15 +83,13 @@ export class Kernel {
         await this.serve(queue.shift()!, handlers);
       }
     })();
-    for await (const frames of this.shell) {
-      const decoded = decode(frames, this.signer);
-      if (!decoded.ok) {
-        log(`shell: dropped a message (${decoded.reason})`);
-        continue;
-      }
+    this.shellLoop = new ReceiveLoop(this.shell, "shell", (frames) => {
+      const decoded = decode(frames, this.signer, this.replays);
+      if (!decoded.ok) return log(`shell: dropped a message (${decoded.reason})`);
       queue.push(Object.assign(decoded.message, { arrival: ++this.arrivals }));
       wake?.();
-    }
+    });
+    this.shellLoop.start();
   }
 
   /** The cell runner, built on first use (it waits for the DSL to load). */
@@ -90,7 +97,13 @@ export class Kernel {
     this.runner ??= loadPreload({
       values: { comms: this.comms.api, input: this.input, prompt: this.input },
       declarations: COMMS_DECLARATIONS + KERNEL_DECLARATIONS,
-    }).then((preload) => new CellRunner(this.compiler, preload));
+    }).then(
+      (preload) =>
+        new CellRunner(this.compiler, preload, {
+          setPhase: (phase) => this.mainThread.setPhase(phase),
+          afterInterrupt: () => void this.resetTfjs(),
+        }),
+    );
     return this.runner;
   }
 
@@ -140,22 +153,14 @@ export class Kernel {
     });
   };
 
-  private async receiveInput(): Promise<void> {
-    for await (const frames of this.stdin) {
-      const decoded = decode(frames, this.signer);
-      if (!decoded.ok) {
-        log(`stdin: dropped a message (${decoded.reason})`);
-        continue;
-      }
-      const { header, content } = decoded.message;
-      if (header.msg_type !== "input_reply" || !this.pendingInput) {
-        log(`stdin: unexpected ${header.msg_type} ignored`);
-        continue;
-      }
-      const { resolve } = this.pendingInput;
-      this.pendingInput = undefined;
-      resolve(String(content.value ?? ""));
-    }
+  private receiveInput(frames: Buffer[]): void {
+    const decoded = decode(frames, this.signer, this.replays);
+    if (!decoded.ok) return log(`stdin: dropped a message (${decoded.reason})`);
+    const { header, content } = decoded.message;
+    if (header.msg_type !== "input_reply" || !this.pendingInput) return log(`stdin: unexpected ${header.msg_type} ignored`);
+    const { resolve } = this.pendingInput;
+    this.pendingInput = undefined;
+    resolve(String(content.value ?? ""));
   }
 
   interrupt(): void {
@@ -167,12 +172,27 @@ export class Kernel {
     }
   }
 
-  /** After the control worker terminated a stuck cell: tfjs may have been stopped mid-call. */
+  /**
+   * After the control worker terminated a cell stuck after an await. Termination
+   * skips `finally` blocks and drops every pending promise reaction, so besides
+   * tfjs's state, whatever was mid-step when it hit is repaired: the send queues,
+   * the receive loops, and vm's SIGINT listeners (which vm restores in a `finally`).
+   */
   private async recoverFromTermination(): Promise<void> {
-    log("interrupt: the main thread ignored SIGINT (code after an await); its JavaScript was terminated");
+    log("interrupt: the cell's code after an await ignored the interrupt; its JavaScript was terminated");
+    this.interrupt();
+    if (!process.listeners("SIGINT").includes(this.onSigint)) process.on("SIGINT", this.onSigint);
+    for (const outbox of [this.shellOut, this.iopubOut, this.stdinOut]) outbox.reset();
+    this.shellLoop?.revive();
+    this.stdinLoop?.revive();
+    await this.resetTfjs();
+  }
+
+  /** A stopped cell may have left tfjs mid-call (engine-recovery.ts). */
+  private async resetTfjs(): Promise<void> {
     const { resetEngineAfterAbort } = await import("../src/runtime/tfjs/engine-recovery.js");
-    const closed = resetEngineAfterAbort();
-    if (closed > 0) log(`interrupt: closed ${closed} tfjs scope(s) the stopped cell left open`);
+    const { scopes, scratchBlocks } = resetEngineAfterAbort();
+    if (scopes > 0 || scratchBlocks > 0) log(`interrupt: closed ${scopes} tfjs scope(s) and freed ${scratchBlocks} kernel scratch block(s) the stopped cell left behind`);
   }
 
   private startControl(): Promise<void> {
@@ -183,7 +203,7 @@ export class Kernel {
       signatureScheme: this.connection.signatureScheme,
       session: this.session,
       kernelInfo: this.info,
-      liveness: startLivenessCounter(),
+      mainThread: this.mainThread.buffer,
     };
     const worker = new Worker(new URL("./control-worker.js", import.meta.url), { workerData: data });
     this.control = worker;
@@ -193,6 +213,7 @@ export class Kernel {
         else if (event.type === "failed") reject(new Error(`heartbeat/control channels: ${event.reason}`));
         else if (event.type === "log") log(event.line);
         else if (event.type === "shutdown") void this.stop(0);
+        else if (event.type === "interrupt") this.interrupt();
         else if (event.type === "terminated") void this.recoverFromTermination();
       });
       worker.on("error", (error) => reject(error));

@@ -15,7 +15,8 @@ export async function runKernel(connectionFile: string): Promise<never> {
     log(`kernel failed: ${(error as Error).stack ?? String(error)}`);
     return kernel.stop(1);
   }
-  return kernel.stop(0);
+  // The receive loops serve from here on; shutdown_request ends the process (Kernel.stop).
+  return new Promise<never>(() => {});
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -35,7 +35,9 @@ export class CellModules {
         this.requireCommonJs(id);
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (code !== "ERR_REQUIRE_ESM" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED" && code !== "MODULE_NOT_FOUND") throw error;
+        // ERR_REQUIRE_ASYNC_MODULE: Node 20.19+ requires ES modules, except those with a top-level await.
+        const esmOnly = ["ERR_REQUIRE_ESM", "ERR_REQUIRE_ASYNC_MODULE", "ERR_PACKAGE_PATH_NOT_EXPORTED", "MODULE_NOT_FOUND"];
+        if (!esmOnly.includes(code ?? "")) throw error;
         this.esmCache.set(id, asInteropModule(await this.importEsm(id)));
       }
     }

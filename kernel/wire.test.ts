@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decode, encode, Signer } from "./wire.js";
+import { decode, encode, ReplayGuard, Signer } from "./wire.js";
 
 const KEY = "a0436f6c-1916-498b-8eb9-e81ab9368e84";
 const signer = new Signer(KEY, "hmac-sha256");
@@ -48,5 +48,17 @@ describe("wire format", () => {
     expect(back.message.identities.map(String)).toEqual(["client-id"]);
     expect(back.message.parent_header.msg_id).toBe("m1");
     expect(back.message.header).toMatchObject({ msg_type: "execute_reply", session: "kernel-session", version: "5.3" });
+  });
+
+  it("refuses a replayed message once its signature was seen, and forgets the oldest signatures when full", () => {
+    const guard = new ReplayGuard(4);
+    const first = frames({ code: "1" });
+    expect(decode(first, signer, guard).ok).toBe(true);
+    expect(decode(first, signer, guard)).toEqual({ ok: false, reason: "replayed message (its signature was seen before)" });
+    // A bad signature is refused as such and not remembered.
+    expect(decode(frames({ code: "x" }, () => "0".repeat(64)), signer, guard)).toEqual({ ok: false, reason: "bad HMAC signature" });
+    for (const code of ["2", "3", "4", "5"]) expect(decode(frames({ code }), signer, guard).ok).toBe(true);
+    expect(decode(first, signer, guard).ok).toBe(true);
+    expect(decode(frames({ code: "5" }), signer, guard).ok).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 // The Jupyter wire format (messaging protocol 5.3): routing identities, the
 // "<IDS|MSG>" delimiter, an HMAC-SHA256 signature over the four JSON parts, then
 // header, parent_header, metadata, content and any binary buffers. Signatures
-// are compared in constant time; a frame that does not parse or verify is
-// rejected with a reason and never reaches a handler.
+// are compared in constant time; a frame that does not parse or verify, or
+// replays an earlier message, is rejected with a reason and never reaches a
+// handler.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 
 export const PROTOCOL_VERSION = "5.3";
@@ -58,13 +59,40 @@ export class Signer {
   }
 }
 
-/** Parse and verify one multipart message; nothing here throws. */
-export function decode(frames: readonly Buffer[], signer: Signer): Decoded {
+/** How many signatures a ReplayGuard remembers (jupyter_client's Session keeps 2^16 too). */
+const REPLAY_HISTORY = 1 << 16;
+
+/**
+ * Signatures seen so far. Every message has its own msg_id (and date), so a
+ * signature that comes again is a captured message sent again: refused, as
+ * jupyter_client refuses a "Duplicate Signature". Unsigned sessions (empty key)
+ * have no signatures to compare.
+ */
+export class ReplayGuard {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit = REPLAY_HISTORY) {}
+
+  /** True the first time `signature` is seen. */
+  admit(signature: Buffer): boolean {
+    if (signature.length === 0) return true;
+    const key = signature.toString("latin1");
+    if (this.seen.has(key)) return false;
+    // Forget the oldest half when full (Sets iterate in insertion order).
+    if (this.seen.size >= this.limit) [...this.seen].slice(0, this.limit / 2).forEach((k) => this.seen.delete(k));
+    this.seen.add(key);
+    return true;
+  }
+}
+
+/** Parse and verify one multipart message; nothing here throws. With a guard, a message seen before is refused. */
+export function decode(frames: readonly Buffer[], signer: Signer, replays?: ReplayGuard): Decoded {
   const split = frames.findIndex((f) => f.length === DELIMITER.length && f.toString("latin1") === DELIMITER);
   if (split < 0) return { ok: false, reason: "no <IDS|MSG> delimiter" };
   if (frames.length < split + 6) return { ok: false, reason: `${frames.length - split - 1} frames after the delimiter, need at least 5` };
   const [signature, header, parent, metadata, content] = frames.slice(split + 1, split + 6) as [Buffer, Buffer, Buffer, Buffer, Buffer];
   if (!signer.verify(signature, [header, parent, metadata, content])) return { ok: false, reason: "bad HMAC signature" };
+  if (replays && !replays.admit(signature)) return { ok: false, reason: "replayed message (its signature was seen before)" };
   try {
     const message: Message = {
       identities: frames.slice(0, split),

@@ -44,7 +44,7 @@ export function installKernel(): JupyterEnv {
     env,
     python: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(python, args, { cwd: HERE, env: { ...env, ...options.env }, timeout: 900_000 });
+        const child = spawn(python, args, { cwd: HERE, env: { ...env, ...options.env }, timeout: 1_800_000 });
         let output = "";
         let stdout = "";
         child.stdout.on("data", (chunk: Buffer) => ((output += chunk.toString()), (stdout += chunk.toString())));

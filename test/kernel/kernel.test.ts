@@ -43,6 +43,12 @@ describe("compactor Jupyter kernel", () => {
     expect(status).toBe(0);
   }, 900_000);
 
+  it("stays up and answers under load and faults (CPU burners; interrupts, bad frames, replays, a 1,000-request burst, 50 MB of output, memory, restart)", async () => {
+    const { status, output } = await runPython(["-m", "unittest", "-v", "test_kernel_load"]);
+    expect(output, output).toMatch(/\nOK\b/);
+    expect(status).toBe(0);
+  }, 1_800_000);
+
   it("executes notebooks/kernel-smoke.ipynb with nbclient", async () => {
     const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "notebooks", "kernel-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);

@@ -30,7 +30,8 @@ class CompactorKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "clearOut", "matches": {"clearOutput"}},
     ]
     complete_code_samples = ["1", "const x = 2;", "function f() { return 1; }", "for (const i of [1, 2]) {}"]
-    incomplete_code_samples = ["function f() {", "const a = [1,", "if (true) {"]
+    # An unterminated template literal continues on the next line, as in Node's REPL.
+    incomplete_code_samples = ["function f() {", "const a = [1,", "if (true) {", "const s = `abc", "const s = `a ${1} b"]
     invalid_code_samples = ["const = 5", "1 +* 2", "const const x = 1"]
 
     code_generate_error = 'throw new Error("deliberate failure")'

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { Converter, Diagnostic } from "tslab/dist/converter.js";
 import { CellScope } from "../cells/cell-scope.js";
+import { cellCompleteness } from "../cells/completeness.js";
 import { convertCell } from "../cells/convert-cell.js";
 import { aliasIds, pointImportsAt } from "../cells/module-alias.js";
 import { CompactorError, InterruptedError } from "../../core/errors.js";
@@ -74,8 +75,7 @@ export class TypeScriptSession {
 
   /** "incomplete" while the parser says more must follow (an open brace, a trailing operator). */
   isComplete(source: string): boolean {
-    this.converterModule ??= require("tslab/dist/converter.js") as ConverterModule;
-    return this.converterModule.isCompleteCode(source).completed;
+    return cellCompleteness(source).status !== "incomplete";
   }
 
   /** Names that could complete `source` at `position`: [candidates, the text they replace]. */

@@ -189,15 +189,35 @@ export function preparedWeight(k: HeapKernels, kind: string, w: tf.Tensor, bytes
   return out;
 }
 
+/** Scratch blocks of calls in progress. A terminated cell skips `finally`; freeAbandonedScratch() then frees them. */
+const liveScratch = new Map<number, HeapKernels>();
+
 /** Runs `body` with heap blocks of the given float counts, freed afterwards (0 floats → offset 0, no block). */
 export function withScratch<T>(k: HeapKernels, floats: readonly number[], body: (offsets: number[]) => T): T {
   const offsets: number[] = [];
   try {
-    for (const n of floats) offsets.push(n > 0 ? k.malloc(n * 4) : 0);
+    for (const n of floats) {
+      const offset = n > 0 ? k.malloc(n * 4) : 0;
+      offsets.push(offset);
+      if (offset !== 0) liveScratch.set(offset, k);
+    }
     return body(offsets);
   } finally {
-    for (const offset of offsets) if (offset !== 0) k.free(offset);
+    for (const offset of offsets) if (offset !== 0) (k.free(offset), liveScratch.delete(offset));
   }
+}
+
+/** Scratch blocks allocated and not yet freed (0 whenever none of our kernels is running). */
+export function liveScratchBlocks(): number {
+  return liveScratch.size;
+}
+
+/** After a cell was stopped inside one of our kernels (no JavaScript of it still runs): frees its scratch; returns the count. */
+export function freeAbandonedScratch(): number {
+  for (const [offset, k] of liveScratch) k.free(offset);
+  const count = liveScratch.size;
+  liveScratch.clear();
+  return count;
 }
 
 /**
