@@ -33,9 +33,11 @@ function hasTorch(): boolean {
   return torchChecked;
 }
 
-/** torchvision resnet18 and mobilenet_v2 (gitignored, ~60 MB) for the MAC/parameter count tests. */
+/** torchvision resnet18 and mobilenet_v2 and a transformer encoder (gitignored, ~80 MB) for the count and quantization tests. */
+const LARGE_FIXTURES = ["resnet18.onnx", "mobilenet_v2.onnx", "transformer_encoder.onnx"];
+
 function exportLargeFixtures(): void {
-  if (existsSync(join(ROOT, "test", "fixtures", "large", "resnet18.onnx")) || !hasTorch()) return;
+  if (LARGE_FIXTURES.every((f) => existsSync(join(ROOT, "test", "fixtures", "large", f))) || !hasTorch()) return;
   const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large"], { cwd: ROOT, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`scripts/make-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
 }

@@ -195,3 +195,39 @@ export async function runOrt(
   const session = await createOrtSession(graph, options.threads !== undefined ? { threads: options.threads } : {});
   return session.run(feeds, options.outputs ? { outputs: options.outputs } : {});
 }
+
+/**
+ * Whether the installed onnxruntime builds a session for `graph`: true, or its
+ * message. Steps use it to check that an op (a com.microsoft contrib op, a new
+ * opset) exists in this build before emitting it.
+ */
+export async function ortAccepts(graph: Graph): Promise<true | string> {
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(graph), { graphOptimizationLevel: "disabled" });
+    await session.release();
+    return true;
+  } catch (cause) {
+    return (cause as Error).message;
+  }
+}
+
+/**
+ * The op types of the graph onnxruntime actually runs after its optimizations
+ * (QDQ fusions into QLinearConv, MatMulIntegerToFloat…), by writing its
+ * optimized model and reading the node list back. For tests and reports.
+ */
+export async function ortOptimizedOpTypes(graph: Graph): Promise<string[]> {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { readOnnx } = await import("../formats/onnx/index.js");
+  const dir = await mkdtemp(join(tmpdir(), "compactor-ort-"));
+  const path = join(dir, "optimized.onnx");
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(graph), { graphOptimizationLevel: "all", optimizedModelFilePath: path });
+    await session.release();
+    return (await readOnnx(path)).nodes.map((n) => (n.domain && n.domain !== "ai.onnx" ? `${n.domain}.${n.opType}` : n.opType));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

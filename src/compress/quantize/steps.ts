@@ -1,0 +1,2 @@
+// Importing this module registers every quantize step (src/model/registered-steps.ts imports it).
+import "./weights.js";
