@@ -33,7 +33,21 @@ export async function reportInputs(graph: Graph, o: ReportOptions): Promise<{ va
     const [batch] = validation.take(SQNR_SAMPLES).batches(SQNR_SAMPLES, { epoch: 0 });
     if (batch) return { validation, feeds: [{ [graph.inputs[0]!.name]: batch.x }] };
   }
-  return { ...(validation ? { validation } : {}), feeds: [randomInputs(graph, { seed: 1, batch: 8 })] };
+  const intMax = tokenRange(graph);
+  const feeds = [1, 2, 3, 4].map((seed) => randomInputs(graph, { seed, batch: SQNR_SAMPLES / 4, intMax }));
+  return { ...(validation ? { validation } : {}), feeds };
+}
+
+/** Integer inputs that index an embedding table get tokens from the whole table (else [0, 10)). */
+function tokenRange(graph: Graph): number {
+  const inputs = new Set(graph.inputs.filter((i) => i.dtype.startsWith("int")).map((i) => i.name));
+  let rows = Number.POSITIVE_INFINITY;
+  for (const node of graph.nodes) {
+    if (node.opType !== "Gather" || !inputs.has(node.inputs[1] ?? "")) continue;
+    const table = graph.initializers.get(node.inputs[0]!);
+    if (table && table.dims.length > 0) rows = Math.min(rows, table.dims[0]!);
+  }
+  return Number.isFinite(rows) ? rows : 10;
 }
 
 export function latencyOptions(o: ReportOptions): LatencyOptions | undefined {
