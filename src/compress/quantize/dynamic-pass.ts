@@ -13,7 +13,7 @@ import { quantType } from "./grid.js";
 import { quantizeTensor } from "./quantize-tensor.js";
 import { weightGrid, type LayerRow } from "./layer-report.js";
 import type { QuantizedWeight } from "./histogram-source.js";
-import { aliasIdentities } from "./alias-identities.js";
+import { prepareGraph } from "./prepare-graph.js";
 
 export const DYNAMIC_OPS = ["MatMul", "Gemm", "Conv"] as const;
 
@@ -74,7 +74,7 @@ function prepare(graph: Graph, node: Node): Prepared | string {
 }
 
 export function quantizeDynamicPass(source: Graph, o: DynamicPassOptions): { graph: Graph; layers: LayerRow[]; weights: QuantizedWeight[] } {
-  const graph = aliasIdentities(source);
+  const graph = prepareGraph(source);
   const wanted = new Set(o.ops);
   const edit = new GraphEdit(graph);
   const layers: LayerRow[] = [];

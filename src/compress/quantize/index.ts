@@ -1,8 +1,10 @@
 // Quantization: weight-only, dynamic, static (calibrated QDQ) and QAT steps.
 import { dynamic } from "./dynamic.js";
+import { staticQuantize } from "./static.js";
 import { weights } from "./weights.js";
 
-export const quantize = Object.freeze({ weights, dynamic });
+export const quantize = Object.freeze({ weights, dynamic, static: staticQuantize });
 
 export type { WeightsOptions } from "./weights.js";
 export type { DynamicOptions } from "./dynamic.js";
+export type { StaticOptions } from "./static.js";

@@ -14,7 +14,7 @@ import { MATMUL_NBITS_DOMAIN, addNBitsInitializers, matMulNBitsNode, nbitsBlockO
 import { describeGranularity, weightGrid, type LayerRow } from "./layer-report.js";
 import { WEIGHT_OPS, weightSlot, type WeightSlot } from "./weight-axes.js";
 import type { QuantizedWeight } from "./histogram-source.js";
-import { aliasIdentities } from "./alias-identities.js";
+import { prepareGraph } from "./prepare-graph.js";
 
 export const WEIGHT_FORMATS = ["auto", "qdq", "matmulnbits"] as const;
 export type WeightFormat = (typeof WEIGHT_FORMATS)[number];
@@ -101,7 +101,7 @@ export interface WeightPassResult {
 }
 
 export function quantizeWeightsPass(source: Graph, o: WeightPassOptions): WeightPassResult {
-  const graph = aliasIdentities(source);
+  const graph = prepareGraph(source);
   const wanted = new Set(o.ops);
   const uses = new Map<string, Use[]>();
   const layers: LayerRow[] = [];
