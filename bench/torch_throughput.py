@@ -1,4 +1,4 @@
-"""PyTorch peer for bench/train_throughput.ts: training samples/s of the MLP
+"""PyTorch peer for bench/train-throughput.ts: training samples/s of the MLP
 784-1200-1200-10 (or LeNet-5), batch 128, Adam, on CPU with a fixed number of
 threads. Run with Debian's python3-torch:
 

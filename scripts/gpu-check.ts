@@ -5,7 +5,7 @@
 // no GPU backend starts.
 import { createRequire } from "node:module";
 import { initBackend } from "../src/runtime/tfjs/backends.js";
-import { trainGraph } from "../src/train/train_graph.js";
+import { trainGraph } from "../src/train/train-graph.js";
 import { lenet5, mlp } from "../src/models/zoo.js";
 import type { Batch, TrainData } from "../src/train/data.js";
 import { seededRandom } from "../src/train/random.js";

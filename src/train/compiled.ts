@@ -1,6 +1,6 @@
 // What the loop needs from a graph compiled by src/runtime/tfjs/compile.ts.
 // Stated here as a structural type so the loop can be tested with a stand-in
-// and so the dependency on the compiler stays one import in train_graph.ts.
+// and so the dependency on the compiler stays one import in train-graph.ts.
 import type { tf } from "../runtime/tfjs/tf.js";
 import type { Graph } from "../graph/types.js";
 

@@ -1,6 +1,6 @@
 // Public surface of the training loop; Model.apply wraps trainGraph/finetuneGraph
 // as the `train` and `finetune` steps, distillation passes its loss through `loss`.
-export { trainGraph, finetuneGraph } from "./train_graph.js";
+export { trainGraph, finetuneGraph } from "./train-graph.js";
 export { trainCompiled, evaluate } from "./loop.js";
 export { TRAIN_DEFAULTS, FINETUNE_DEFAULTS, OPTIMIZERS, SCHEDULES, resolveOptions } from "./options.js";
 export { crossEntropy } from "./loss.js";

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterEach } from "vitest";
 import "@tensorflow/tfjs-backend-cpu";
 import { tf } from "../runtime/tfjs/tf.js";
-import { registerTrainingKernels } from "../runtime/tfjs/grads/index.js";
+import { registerTrainingKernels } from "../runtime/tfjs/gradients/index.js";
 import { DEFAULT_META, type Graph, type Tensor } from "../graph/types.js";
 import { requestInterrupt, resetInterrupt } from "../core/interrupt.js";
 import { ShapeError, TrainingError, OptionError } from "../core/errors.js";

@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { tf } from "../runtime/tfjs/tf.js";
-import { registerTrainingKernels } from "../runtime/tfjs/grads/index.js";
+import { registerTrainingKernels } from "../runtime/tfjs/gradients/index.js";
 import { createOptimizer, type OptimizerSettings } from "./optimizers.js";
 import { learningRate } from "./schedule.js";
 
@@ -73,7 +73,7 @@ const cases: [string, OptimizerSettings][] = [
   ["adamw", { ...base, optimizer: "adamw", weightDecay: 0.1 }],
 ];
 
-// cpu runs the tf-ops update; wasm runs Adam through the fused kernel (grads/wasm_adam.ts).
+// cpu runs the tf-ops update; wasm runs Adam through the fused kernel (kernels/adam.ts).
 describe.each(["cpu", "wasm"])("optimizers follow PyTorch's update rules on %s", (backend) => {
   beforeAll(async () => {
     await tf.setBackend(backend);

@@ -6,7 +6,7 @@
 // The bias corrections are folded into one scalar step size and ε so each
 // variable costs a dozen elementwise kernels, all inside one tidy.
 import { tf } from "../runtime/tfjs/tf.js";
-import { createFusedAdamState, type FusedAdamState } from "../runtime/tfjs/grads/index.js";
+import { createFusedAdamState, type FusedAdamState } from "../runtime/tfjs/kernels/adam.js";
 import type { OptimizerName } from "./options.js";
 
 export interface OptimizerSettings {
@@ -69,7 +69,7 @@ function adam(s: OptimizerSettings): Optimizer {
   const [beta1, beta2] = s.betas;
   const decoupled = s.optimizer === "adamw";
   const moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
-  // On wasm the moments live in a SIMD module and each variable is one pass (grads/wasm_adam.ts).
+  // On wasm the moments live in a SIMD module and each variable is one pass (kernels/adam.ts).
   let fused: FusedAdamState | undefined | null = null;
   let t = 0;
   return {

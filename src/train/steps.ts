@@ -8,7 +8,7 @@ import { OptionError } from "../core/errors.js";
 import type { OptionsSchema } from "../model/options-schema.js";
 import { registerStep } from "../model/step-registry.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
-import { trainGraph, finetuneGraph } from "./train_graph.js";
+import { trainGraph, finetuneGraph } from "./train-graph.js";
 import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";
 
 export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss"> {

@@ -17,7 +17,7 @@ import { TRAIN_DEFAULTS, type LossFunction, type TrainOptions } from "../../trai
 import { registerStep, resolveModelReference } from "../../model/step-registry.js";
 import { TRAIN_STEP_OPTIONS, checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
 import { datasetFor, trainDataOf } from "../../train/from-dataset.js";
-import { trainGraph } from "../../train/train_graph.js";
+import { trainGraph } from "../../train/train-graph.js";
 import { distillData, type DistillBatch } from "./data.js";
 import { featureMse, distillationLoss } from "./loss.js";
 import { withFeatureOutputs, withoutFeatureOutputs, type FeaturePair, type FeatureTarget } from "./features.js";

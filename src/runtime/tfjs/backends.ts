@@ -17,7 +17,7 @@
 // worker threads, each with its own wasm instance (see the training code).
 import { tf } from "./tf.js";
 import { BackendError, OptionError, mustBeOneOf } from "../../core/errors.js";
-import { registerTrainingKernels } from "./grads/index.js";
+import { registerTrainingKernels } from "./gradients/index.js";
 
 /** Backend choices, fastest first as "auto" tries them. */
 export const BACKENDS = ["auto", "tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"] as const;
@@ -65,7 +65,7 @@ async function activate(tfjsName: string): Promise<void> {
     throw new Error(`tf.setBackend("${tfjsName}") failed to initialize`);
   }
   await tf.ready();
-  // Gradients and the kernels a backend lacks for training (grads/).
+  // Gradients and the kernels a backend lacks for training (gradients/).
   registerTrainingKernels(tfjsName);
 }
 

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { tf } from "../../runtime/tfjs/tf.js";
-import { copyTensorInto } from "../../runtime/tfjs/copy_into.js";
+import { copyTensorInto } from "../../runtime/tfjs/copy-into.js";
 import { TrainingError } from "../../core/errors.js";
 import type { Graph } from "../../graph/types.js";
 import type { TrainableModel } from "../compiled.js";

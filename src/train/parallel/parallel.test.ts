@@ -14,7 +14,7 @@ import type { Graph } from "../../graph/types.js";
 import type { Batch, TrainData } from "../data.js";
 import { seededRandom } from "../random.js";
 import { modelIO } from "../preflight.js";
-import { trainGraph } from "../train_graph.js";
+import { trainGraph } from "../train-graph.js";
 import { disposeGradients } from "../gradients.js";
 import { ParallelTrainer, shardSizes } from "./coordinator.js";
 import { AUTO_MIN_CPUS, chooseWorkers } from "./choose.js";

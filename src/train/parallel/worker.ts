@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { tf } from "../../runtime/tfjs/tf.js";
 import { initBackend, type BackendChoice } from "../../runtime/tfjs/backends.js";
 import { compile } from "../../runtime/tfjs/compile.js";
-import { copyTensorInto } from "../../runtime/tfjs/copy_into.js";
+import { copyTensorInto } from "../../runtime/tfjs/copy-into.js";
 import { modelIO, type ModelIO } from "../preflight.js";
 import { shardGradients } from "../gradients.js";
 import { view } from "./layout.js";

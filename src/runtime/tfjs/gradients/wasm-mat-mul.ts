@@ -14,7 +14,7 @@
 // For dA = dY·Wᵀ with a 1200×1200 weight and a 128-row batch the second form
 // moves 0.3M elements instead of 1.4M.
 import { tf } from "../tf.js";
-import { callKernel, free, sizeOf, swapInnerAxes, type KernelBackend } from "./kernel_call.js";
+import { callKernel, free, sizeOf, swapInnerAxes, type KernelBackend } from "./kernel-call.js";
 
 const BACKEND = "wasm";
 
@@ -106,7 +106,7 @@ export function registerWasmMatMul(): void {
   wrapKernel("_FusedMatMul", fusedMatMulExplicit);
 }
 
-/** Puts wasm's own kernels back: the "before" case of bench/train_throughput.ts. */
+/** Puts wasm's own kernels back: the "before" case of bench/train-throughput.ts. */
 export function restoreWasmMatMul(): void {
   for (const [kernelName, original] of originals) {
     tf.unregisterKernel(kernelName, BACKEND);

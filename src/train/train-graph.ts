@@ -5,7 +5,7 @@
 import type { Graph } from "../graph/types.js";
 import { initBackend, type BackendChoice, type Device } from "../runtime/tfjs/backends.js";
 import { compile } from "../runtime/tfjs/compile.js";
-import { registerTrainingKernels } from "../runtime/tfjs/grads/index.js";
+import { registerTrainingKernels } from "../runtime/tfjs/gradients/index.js";
 import { trainCompiled, type TrainResult } from "./loop.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
 import { trainableNames } from "./preflight.js";

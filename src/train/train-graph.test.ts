@@ -8,7 +8,7 @@ import { cnn, lenet5, mlp } from "../models/zoo.js";
 import type { Graph } from "../graph/types.js";
 import type { Batch, TrainData } from "./data.js";
 import { seededRandom } from "./random.js";
-import { trainGraph, finetuneGraph } from "./train_graph.js";
+import { trainGraph, finetuneGraph } from "./train-graph.js";
 import type { EpochRecordWithTensors } from "./loop.js";
 
 /**

@@ -2,14 +2,12 @@
 // backends.ts right after it activates a backend: `registerTrainingKernels(name)`.
 // One file per kernel; add a kernel by writing its file and adding a line here.
 import { tf } from "../tf.js";
-import { registerAllGradients } from "./all_gradients.js";
-import { conv2dBackpropFilterConfig } from "./conv2d_backprop_filter.js";
-import { depthwiseConv2dBackpropFilterConfig } from "./depthwise_conv2d_backprop_filter.js";
-import { depthwiseConv2dBackpropInputConfig } from "./depthwise_conv2d_backprop_input.js";
-import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.js";
-import { registerWasmMatMul } from "./wasm_mat_mul.js";
-
-export { createFusedAdamState, type FusedAdamState, type AdamUpdateAttrs } from "./wasm_adam.js";
+import { registerAllGradients } from "./register-tfjs-gradients.js";
+import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
+import { depthwiseConv2dBackpropFilterConfig } from "./depthwise-conv2d-backprop-filter.js";
+import { depthwiseConv2dBackpropInputConfig } from "./depthwise-conv2d-backprop-input.js";
+import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
+import { registerWasmMatMul } from "./wasm-mat-mul.js";
 
 // Gradients are needed on every backend; tfjs-core does not register them itself.
 await registerAllGradients();

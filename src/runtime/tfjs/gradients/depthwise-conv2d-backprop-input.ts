@@ -8,7 +8,7 @@
 // (XNNPACK) depthwise conv with multiplier 1 over C·m channels; a channel
 // multiplier m > 1 then sums each channel's m results.
 import { tf } from "../tf.js";
-import { callKernel, free, type KernelBackend } from "./kernel_call.js";
+import { callKernel, free, type KernelBackend } from "./kernel-call.js";
 
 const BACKEND = "wasm";
 

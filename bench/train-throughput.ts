@@ -2,7 +2,7 @@
 // trainGraph on a tfjs backend (default wasm), plus a per-kernel profile of
 // one training step. Peer: bench/torch_throughput.py in the same run.
 //
-//   npx vite-node bench/train_throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
+//   npx vite-node bench/train-throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
 //
 // --workers N trains data-parallel on N threads (src/train/parallel/; run
 // `npm run build` first: the worker runs from dist/) and adds the per-step
@@ -14,8 +14,8 @@
 import { tf } from "../src/runtime/tfjs/tf.js";
 import { initBackend, type BackendChoice } from "../src/runtime/tfjs/backends.js";
 import { compile } from "../src/runtime/tfjs/compile.js";
-import { registerTrainingKernels } from "../src/runtime/tfjs/grads/index.js";
-import { restoreWasmMatMul } from "../src/runtime/tfjs/grads/wasm_mat_mul.js";
+import { registerTrainingKernels } from "../src/runtime/tfjs/gradients/index.js";
+import { restoreWasmMatMul } from "../src/runtime/tfjs/gradients/wasm-mat-mul.js";
 import { mlp, lenet5 } from "../src/models/zoo.js";
 import { trainCompiled } from "../src/train/loop.js";
 import { resolveOptions } from "../src/train/options.js";

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 REPS=${REPS:-3}
 STEPS=${STEPS:-20}
 PY=${PYTHON:-/usr/bin/python3}
-ours() { npx vite-node bench/train_throughput.ts -- "$@" 2>/dev/null | grep '^{'; }
+ours() { npx vite-node bench/train-throughput.ts -- "$@" 2>/dev/null | grep '^{'; }
 echo "{\"machine\": \"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"node\": \"$(node --version)\", \"date\": \"$(date -u +%FT%TZ)\"}"
 for _ in $(seq "$REPS"); do
   ours --steps "$STEPS" --workers 1

@@ -8,7 +8,7 @@
 // its [kh, kw] output, summed over n, is the gradient. One fast XNNPACK depthwise
 // conv and a few transposes; no per-tap loop in JS.
 import { tf } from "../tf.js";
-import { callKernel, free, type KernelBackend } from "./kernel_call.js";
+import { callKernel, free, type KernelBackend } from "./kernel-call.js";
 
 const BACKEND = "wasm";
 

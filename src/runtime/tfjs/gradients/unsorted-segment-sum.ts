@@ -5,7 +5,7 @@
 // ScatterNd, which sums updates that land on the same index:
 //   out[segmentIds[i], …] += x[i, …]
 import { tf } from "../tf.js";
-import { callKernel, free, type KernelBackend } from "./kernel_call.js";
+import { callKernel, free, type KernelBackend } from "./kernel-call.js";
 
 const BACKEND = "wasm";
 

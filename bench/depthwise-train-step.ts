@@ -2,7 +2,7 @@
 // a PyTorch-exported fixture on a tfjs backend: before our depthwise gradient
 // kernels, MobileNet-style blocks could not train on wasm at all.
 //
-//   npx vite-node bench/depthwise_train_step.ts -- [--model mobile_block] [--batch 32] [--steps 10] [--backends wasm,cpu]
+//   npx vite-node bench/depthwise-train-step.ts -- [--model mobile_block] [--batch 32] [--steps 10] [--backends wasm,cpu]
 //
 // Prints one JSON line: median milliseconds per step for each backend.
 import { readFileSync } from "node:fs";

@@ -8,7 +8,7 @@
 // the runtime's default on wasm) and through tfjs's own conv (XNNPACK).
 //
 //   npm run build
-//   node bench/conv_probe.mjs [--batch 8] [--size 56] [--channels 64] [--runs 20] [--warmup 3] [--ort-threads N]
+//   node bench/conv-probe.mjs [--batch 8] [--size 56] [--channels 64] [--runs 20] [--warmup 3] [--ort-threads N]
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 if (!existsSync(join(ROOT, "dist", "src", "graph", "builder.js"))) {
-  console.error("bench/conv_probe.mjs: dist/ is missing; run `npm run build` first.");
+  console.error("bench/conv-probe.mjs: dist/ is missing; run `npm run build` first.");
   process.exit(1);
 }
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;

@@ -5,7 +5,7 @@
 // "channels" n) with dy as a [oh, ow, n, co] filter, dilated by the forward
 // stride. Three transposes and one fast convolution; no im2col in JS.
 import { tf } from "../tf.js";
-import { callKernel, free, type KernelBackend } from "./kernel_call.js";
+import { callKernel, free, type KernelBackend } from "./kernel-call.js";
 
 const BACKEND = "wasm";
 
