@@ -95,6 +95,18 @@ function seededInts(seed: number): () => number {
   };
 }
 
+/** Every value whose graph dtype the graph states: initializers, inputs, outputs, value infos, Constant outputs. */
+function declaredDtypesOf(graph: Graph): Map<string, DType> {
+  const dtypes = new Map<string, DType>();
+  for (const v of [...graph.inputs, ...graph.outputs, ...graph.valueInfo.values()]) if (v.dtype) dtypes.set(v.name, v.dtype);
+  for (const [name, t] of graph.initializers) dtypes.set(name, t.dtype);
+  for (const node of graph.nodes) {
+    const value = node.opType === "Constant" ? node.attributes.value : undefined;
+    if (value?.type === "tensor") dtypes.set(node.outputs[0]!, value.value.dtype);
+  }
+  return dtypes;
+}
+
 function checkStructure(graph: Graph): void {
   const known = new Set<string>([...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]);
   const problems: string[] = [];
@@ -162,8 +174,10 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     stateUpdates.get(name)?.dispose();
     stateUpdates.set(name, tf.keep(tf.clone(value)));
   };
+  const declaredDtypes = declaredDtypesOf(graph);
   const ctxFor = (node: Node, index: number, constantOf: OpContext["constantOf"], layout: Layout = "onnx"): OpContext => ({
     node,
+    dtypeOf: (i: number) => declaredDtypes.get(node.inputs[i] ?? ""),
     opset: opsets[index]!,
     layout,
     training,

@@ -1,7 +1,7 @@
 // The contract between the graph compiler (../compile.ts) and the op table.
 // Each op family is one file exporting OpEntry values; ops/index.ts lists them.
 import type { tf } from "../tf.js";
-import type { Attribute, Node } from "../../../graph/types.js";
+import type { Attribute, DType, Node } from "../../../graph/types.js";
 
 /**
  * How an op wants its spatial tensors laid out. The compiler keeps NCHW data in
@@ -40,6 +40,13 @@ export interface OpContext {
    * shapes): ops read shape-like inputs (Reshape's shape, Slice's starts…) here.
    */
   readonly constantOf: (inputIndex: number) => Int32Array | Float32Array | undefined;
+  /**
+   * The graph dtype of an input where the graph declares it (initializers,
+   * graph inputs, value infos, Constant outputs). tfjs holds every integer type
+   * as int32, so ops whose result depends on the ONNX type (QuantizeLinear's
+   * int8 vs uint8 range, read from its zero point) ask here.
+   */
+  readonly dtypeOf?: (inputIndex: number) => DType | undefined;
 }
 
 /**
