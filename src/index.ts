@@ -25,7 +25,7 @@ export type { Comparison, ComparisonRow } from "./model/compare.js";
 export type { Batch } from "./data/index.js";
 export type { TrainStepOptions } from "./train/steps.js";
 export type { DistillOptions, FeaturePair, TeacherInput } from "./compress/distill/index.js";
-export type { WeightsOptions, DynamicOptions, StaticOptions } from "./compress/quantize/index.js";
+export type { WeightsOptions, DynamicOptions, StaticOptions, QatOptions } from "./compress/quantize/index.js";
 export type { Graph, Node, Tensor, ValueInfo, Attribute, DType } from "./graph/types.js";
 export type { GraphSummary } from "./graph/counts.js";
 export type { MimeBundle, DisplayHandle } from "./display/index.js";

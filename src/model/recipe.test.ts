@@ -9,7 +9,7 @@ import { STEP_NAMES, modelFromReference, readRecipe, stepsFromRecipe } from "./r
 
 describe("recipes", () => {
   it("knows exactly the implemented steps", () => {
-    expect(STEP_NAMES).toEqual(["train", "finetune", "distill", "quantize.weights", "quantize.dynamic", "quantize.static"]);
+    expect(STEP_NAMES).toEqual(["train", "finetune", "distill", "quantize.weights", "quantize.dynamic", "quantize.static", "quantize.qat"]);
   });
 
   it("reports every bad entry with its position", () => {
@@ -21,7 +21,7 @@ describe("recipes", () => {
       ]);
     expect(bad).toThrow(OptionError);
     expect(bad).toThrow(/recipe has 2 bad steps/);
-    expect(bad).toThrow(/step 1 \("quantize.magic"\): step must be one of \[train, finetune, distill, quantize.weights, quantize.dynamic, quantize.static\], got "quantize.magic"/);
+    expect(bad).toThrow(/step 1 \("quantize.magic"\): step must be one of \[train, finetune, distill, quantize.weights, quantize.dynamic, quantize.static, quantize.qat\], got "quantize.magic"/);
     expect(bad).toThrow(/step 3 \("distill"\): .*temperature must be a number > 0/s);
     expect(stepsFromRecipe([{ step: "train", data: "mnist:train" }]).map((s) => s.step)).toEqual(["train"]);
   });

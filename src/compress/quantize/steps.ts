@@ -2,3 +2,4 @@
 import "./weights.js";
 import "./dynamic.js";
 import "./static.js";
+import "./qat.js";
