@@ -8,7 +8,8 @@ import { conv, convFilterLayout } from "./conv.js";
 import { required, shapeError } from "./args.js";
 import { matmulNd } from "./matmul.js";
 import { asFloat, broadcastParam, dequantize, outputRange, quantize, scalarParam } from "./quant-grid.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { ConvInteger, MatMulInteger, QLinearConv, QLinearMatMul } from "../../../graph/ops/quantization.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 const onnxLayout = (axis: number) => ({ axis, blockSize: 0, channelsLast: false });
 
@@ -20,18 +21,15 @@ function matmulOperand(x: tf.Tensor, zeroPoint: tf.Tensor | undefined, scale: tf
   return dequantize(x, s, zp);
 }
 
-const matMulInteger: OpEntry = {
-  opType: "MatMulInteger",
-  since: 10,
+const matMulInteger = implement(MatMulInteger[10], {
   run(inputs, _attrs, ctx) {
     const a = required(inputs, 0, ctx, "A");
     const b = required(inputs, 1, ctx, "B");
     return [tf.tidy(() => tf.round(matmulNd(matmulOperand(a, inputs[2], undefined, "a", ctx), matmulOperand(b, inputs[3], undefined, "b", ctx))))];
   },
-};
+});
 
-const qlinearMatMulBase = {
-  opType: "QLinearMatMul",
+const qlinearMatMul = {
   run(inputs: readonly (tf.Tensor | undefined)[], _attrs: unknown, ctx: OpContext): tf.Tensor[] {
     const a = required(inputs, 0, ctx, "a");
     const b = required(inputs, 3, ctx, "b");
@@ -47,16 +45,13 @@ const qlinearMatMulBase = {
 } as const;
 
 /** Conv on dequantized operands: x arrives channels-last (N, H, W, C); w in ONNX's (O, I, kH, kW), its parameters along O. */
-function dequantizedConv(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, attrs: Parameters<OpEntry["run"]>[1], ctx: OpContext): tf.Tensor {
+function dequantizedConv(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, attrs: Parameters<typeof conv.run>[1], ctx: OpContext): tf.Tensor {
   const filter = convFilterLayout.toBackend(w, attrs);
   return conv.run([x, filter, bias], attrs, ctx)[0]!;
 }
 
-const convInteger: OpEntry = {
-  opType: "ConvInteger",
-  since: 10,
+const convInteger = implement(ConvInteger[10], {
   layout: "channelsLast",
-  attributes: conv.attributes,
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "x");
     const w = required(inputs, 1, ctx, "w");
@@ -68,13 +63,10 @@ const convInteger: OpEntry = {
       }),
     ];
   },
-};
+});
 
-const qlinearConv: OpEntry = {
-  opType: "QLinearConv",
-  since: 10,
+const qlinearConv = implement(QLinearConv[10], {
   layout: "channelsLast",
-  attributes: conv.attributes,
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "x");
     const w = required(inputs, 3, ctx, "w");
@@ -94,12 +86,12 @@ const qlinearConv: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const INTEGER_LINEAR_ALGEBRA_OPS: readonly OpEntry[] = [
   matMulInteger,
   convInteger,
-  { ...qlinearMatMulBase, since: 10 },
-  { ...qlinearMatMulBase, since: 21 },
+  implement(QLinearMatMul[10], qlinearMatMul),
+  implement(QLinearMatMul[21], qlinearMatMul),
   qlinearConv,
 ];

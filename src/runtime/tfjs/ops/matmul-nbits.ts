@@ -6,7 +6,8 @@
 import { tf } from "../tf.js";
 import { required, shapeError, unsupportedFeature } from "./args.js";
 import { matmulNd } from "./matmul.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { MatMulNBits } from "../../../graph/ops/quantization.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 /** Unpacks uint8 codes [..., bytes] into [..., bytes·(8/bits)] values, low bits first. */
 function unpack(packed: tf.Tensor, bits: number): tf.Tensor {
@@ -22,17 +23,7 @@ function attrInt(attrs: Readonly<Record<string, unknown>>, name: string): number
   return attrs[name] as number;
 }
 
-const matMulNBits: OpEntry = {
-  opType: "MatMulNBits",
-  domain: "com.microsoft",
-  since: 1,
-  attributes: {
-    K: { type: "int", required: true },
-    N: { type: "int", required: true },
-    bits: { type: "int", default: 4 },
-    block_size: { type: "int", required: true },
-    accuracy_level: { type: "int", default: 0 },
-  },
+const matMulNBits = implement(MatMulNBits[1], {
   run(inputs, attrs, ctx: OpContext) {
     const [k, n, bits, block] = [attrInt(attrs, "K"), attrInt(attrs, "N"), attrInt(attrs, "bits"), attrInt(attrs, "block_size")];
     if (![2, 4, 8].includes(bits)) throw unsupportedFeature(ctx, `bits ${bits}`);
@@ -60,6 +51,6 @@ const matMulNBits: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const MATMUL_NBITS_OPS: readonly OpEntry[] = [matMulNBits];

@@ -6,9 +6,18 @@ import { tf } from "../tf.js";
 import { required, shapeError, unsupportedFeature } from "./args.js";
 import { averagePool10 } from "./pool.js";
 import { asFloat, broadcastParam, dequantize, outputRange, quantize, scalarParam } from "./quant-grid.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
-
-const MS = "com.microsoft";
+import {
+  QGemm,
+  QLinearAdd,
+  QLinearAveragePool,
+  QLinearConcat,
+  QLinearGlobalAveragePool,
+  QLinearLeakyRelu,
+  QLinearMul,
+  QLinearSigmoid,
+} from "../../../graph/ops/quantization.js";
+import type { OpVersion } from "../../../graph/ops/index.js";
+import { implement, type Attrs, type OpContext, type OpEntry } from "./types.js";
 
 /** Operand `i` of a QLinear op given as (value, scale, zero point) at inputs i, i+1, i+2. */
 function operand(inputs: readonly (tf.Tensor | undefined)[], i: number, ctx: OpContext, name: string): tf.Tensor {
@@ -24,37 +33,26 @@ function requantize(y: tf.Tensor, inputs: readonly (tf.Tensor | undefined)[], i:
   return quantize(y, scalarParam(required(inputs, i, ctx, `${name}_scale`), ctx, `${name}_scale`), zp ? scalarParam(zp, ctx, `${name}_zero_point`) : 0, range, false);
 }
 
-function binary(opType: string, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpEntry {
-  return {
-    opType,
-    domain: MS,
-    since: 1,
+function binary(version: OpVersion, f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpEntry {
+  return implement(version, {
     layout: "elementwise",
     run: (inputs, _attrs, ctx) => [tf.tidy(() => requantize(f(operand(inputs, 0, ctx, "A"), operand(inputs, 3, ctx, "B")), inputs, 6, ctx, "C"))],
-  };
+  });
 }
 
-function unary(opType: string, attributes: OpEntry["attributes"], f: (x: tf.Tensor, attrs: Attrs) => tf.Tensor): OpEntry {
-  return {
-    opType,
-    domain: MS,
-    since: 1,
+function unary(version: OpVersion, f: (x: tf.Tensor, attrs: Attrs) => tf.Tensor): OpEntry {
+  return implement(version, {
     layout: "elementwise",
-    ...(attributes ? { attributes } : {}),
     run: (inputs, attrs, ctx) => [tf.tidy(() => requantize(f(operand(inputs, 0, ctx, "X"), attrs), inputs, 3, ctx, "Y"))],
-  };
+  });
 }
 
 function channelsLastAttr(attrs: Attrs, ctx: OpContext): void {
   if (attrs.channels_last === 1) throw unsupportedFeature(ctx, "channels_last=1 (an NHWC graph)");
 }
 
-const qlinearGlobalAveragePool: OpEntry = {
-  opType: "QLinearGlobalAveragePool",
-  domain: MS,
-  since: 1,
+const qlinearGlobalAveragePool = implement(QLinearGlobalAveragePool[1], {
   layout: "channelsLast",
-  attributes: { channels_last: { type: "int", default: 0 } },
   run(inputs, attrs, ctx) {
     channelsLastAttr(attrs, ctx);
     return [
@@ -66,25 +64,17 @@ const qlinearGlobalAveragePool: OpEntry = {
       }),
     ];
   },
-};
+});
 
-const qlinearAveragePool: OpEntry = {
-  opType: "QLinearAveragePool",
-  domain: MS,
-  since: 1,
+const qlinearAveragePool = implement(QLinearAveragePool[1], {
   layout: "channelsLast",
-  attributes: { ...averagePool10.attributes, channels_last: { type: "int", default: 0 } },
   run(inputs, attrs, ctx) {
     channelsLastAttr(attrs, ctx);
     return [tf.tidy(() => requantize(averagePool10.run([operand(inputs, 0, ctx, "X")], attrs, ctx)[0]!, inputs, 3, ctx, "y"))];
   },
-};
+});
 
-const qlinearConcat: OpEntry = {
-  opType: "QLinearConcat",
-  domain: MS,
-  since: 1,
-  attributes: { axis: { type: "int", required: true } },
+const qlinearConcat = implement(QLinearConcat[1], {
   run(inputs, attrs, ctx) {
     if ((inputs.length - 2) % 3 !== 0 || inputs.length < 5) throw shapeError(ctx, `inputs must be Y_scale, Y_zero_point, then (X, X_scale, X_zero_point) triples; got ${inputs.length} inputs`);
     return [
@@ -97,18 +87,14 @@ const qlinearConcat: OpEntry = {
       }),
     ];
   },
-};
+});
 
 /**
  * QGemm: Y = alpha·A'·B' + C with C int32 on the grid alpha·a_scale·b_scale
  * (zero point 0); b's scale and zero point may be one per output column.
  * Without y_scale the output is float.
  */
-const qgemm: OpEntry = {
-  opType: "QGemm",
-  domain: MS,
-  since: 1,
-  attributes: { alpha: { type: "float", default: 1 }, transA: { type: "int", default: 0 }, transB: { type: "int", default: 0 } },
+const qgemm = implement(QGemm[1], {
   run(inputs, attrs, ctx) {
     const b = required(inputs, 3, ctx, "B");
     return [
@@ -128,13 +114,13 @@ const qgemm: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const QLINEAR_CONTRIB_OPS: readonly OpEntry[] = [
-  binary("QLinearAdd", tf.add),
-  binary("QLinearMul", tf.mul),
-  unary("QLinearSigmoid", undefined, (x) => tf.sigmoid(x)),
-  unary("QLinearLeakyRelu", { alpha: { type: "float", default: 0.01 } }, (x, attrs) => tf.leakyRelu(x, attrs.alpha as number)),
+  binary(QLinearAdd[1], tf.add),
+  binary(QLinearMul[1], tf.mul),
+  unary(QLinearSigmoid[1], (x) => tf.sigmoid(x)),
+  unary(QLinearLeakyRelu[1], (x, attrs) => tf.leakyRelu(x, attrs.alpha as number)),
   qlinearGlobalAveragePool,
   qlinearAveragePool,
   qlinearConcat,

@@ -7,7 +7,8 @@
 import { tf } from "../tf.js";
 import { required, unsupportedFeature } from "./args.js";
 import { broadcastParam, dequantize, outputRange, quantize, rangeOf, type ParamLayout } from "./quant-grid.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
+import { DequantizeLinear, DynamicQuantizeLinear, QuantizeLinear } from "../../../graph/ops/quantization.js";
+import { implement, type Attrs, type OpContext, type OpEntry } from "./types.js";
 
 function paramLayout(attrs: Attrs, ctx: OpContext): ParamLayout {
   return { axis: (attrs.axis as number | undefined) ?? 1, blockSize: (attrs.block_size as number | undefined) ?? 0, channelsLast: ctx.layout === "channelsLast" };
@@ -48,19 +49,14 @@ function runDequantize(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs,
   ];
 }
 
-const quantizeBase = { opType: "QuantizeLinear", layout: "keepsLayout", run: runQuantize } as const;
-const dequantizeBase = { opType: "DequantizeLinear", layout: "keepsLayout", run: runDequantize } as const;
-const axis = { axis: { type: "int", default: 1 } } as const;
-const saturate = { saturate: { type: "int", default: 1 } } as const;
-const blocked = { block_size: { type: "int", default: 0 } } as const;
+const quantize_ = { layout: "keepsLayout", run: runQuantize } as const;
+const dequantize_ = { layout: "keepsLayout", run: runDequantize } as const;
 
 /**
  * DynamicQuantizeLinear: uint8 with the range [min(0, min x), max(0, max x)]
  * mapped onto [0, 255]; scale and zero point are outputs.
  */
-const dynamicQuantizeLinear: OpEntry = {
-  opType: "DynamicQuantizeLinear",
-  since: 11,
+const dynamicQuantizeLinear = implement(DynamicQuantizeLinear[11], {
   layout: "elementwise",
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "x");
@@ -75,16 +71,16 @@ const dynamicQuantizeLinear: OpEntry = {
       return [quantize(x, scale, zeroPoint, range, false), scale, zeroPoint];
     });
   },
-};
+});
 
 export const QUANTIZE_LINEAR_OPS: readonly OpEntry[] = [
-  { ...quantizeBase, since: 10 },
-  { ...quantizeBase, since: 13, attributes: axis },
-  { ...quantizeBase, since: 19, attributes: { ...axis, ...saturate } },
-  { ...quantizeBase, since: 21, attributes: { ...axis, ...saturate, ...blocked, output_dtype: { type: "int", default: 0 } } },
-  { ...dequantizeBase, since: 10 },
-  { ...dequantizeBase, since: 13, attributes: axis },
-  { ...dequantizeBase, since: 19, attributes: axis },
-  { ...dequantizeBase, since: 21, attributes: { ...axis, ...blocked } },
+  implement(QuantizeLinear[10], quantize_),
+  implement(QuantizeLinear[13], quantize_),
+  implement(QuantizeLinear[19], quantize_),
+  implement(QuantizeLinear[21], quantize_),
+  implement(DequantizeLinear[10], dequantize_),
+  implement(DequantizeLinear[13], dequantize_),
+  implement(DequantizeLinear[19], dequantize_),
+  implement(DequantizeLinear[21], dequantize_),
   dynamicQuantizeLinear,
 ];
