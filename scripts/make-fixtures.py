@@ -11,7 +11,7 @@ scripts/make-references.mjs, because onnxruntime is not packaged for Python
 here; run that next.
 
   /usr/bin/python3 scripts/make-fixtures.py            # small fixtures (committed)
-  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2, transformer_encoder -> test/fixtures/large/ (gitignored)
+  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2, shufflenet_v2_x0_5, transformer_encoder -> test/fixtures/large/ (gitignored)
   node scripts/make-references.mjs [--large]
 
 Weights are random (seeded); nothing is downloaded. BatchNorm statistics and
@@ -237,6 +237,9 @@ def large_models():
         "transformer_encoder": (lambda: TinyTransformer(vocab=4000, d=256, heads=4, layers=4, seq=32, ff=1024,
                                                         distinct_layers=True), 17,
                                 [("tokens", (32,), "int64", 0, 4000)], ["logits"]),
+        # At full size for prune.channels' latency target (the sweep's export is 112×112).
+        "shufflenet_v2_x0_5": (lambda: torchvision.models.shufflenet_v2_x0_5(weights=None), 13,
+                               [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
     }
 
 
@@ -283,7 +286,7 @@ def export(name, spec, out_dir, batches):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--large", action="store_true", help="export torchvision resnet18 and mobilenet_v2 and a 4-layer transformer encoder instead")
+    parser.add_argument("--large", action="store_true", help="export torchvision resnet18, mobilenet_v2, shufflenet_v2_x0_5 and a 4-layer transformer encoder instead")
     parser.add_argument("--only", nargs="*", help="export only these fixtures")
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -33,12 +33,13 @@ function hasTorch(): boolean {
   return torchChecked;
 }
 
-/** torchvision resnet18 and mobilenet_v2 and a transformer encoder (gitignored, ~80 MB) for the count and quantization tests. */
-const LARGE_FIXTURES = ["resnet18.onnx", "mobilenet_v2.onnx", "transformer_encoder.onnx"];
+/** torchvision resnet18, mobilenet_v2, shufflenet_v2_x0_5 and a transformer encoder (gitignored, ~80 MB) for the count, pruning and quantization tests. */
+const LARGE_FIXTURES = ["resnet18", "mobilenet_v2", "shufflenet_v2_x0_5", "transformer_encoder"];
 
 function exportLargeFixtures(): void {
-  if (LARGE_FIXTURES.every((f) => existsSync(join(ROOT, "test", "fixtures", "large", f))) || !hasTorch()) return;
-  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large"], { cwd: ROOT, encoding: "utf8" });
+  const missing = LARGE_FIXTURES.filter((name) => !existsSync(join(ROOT, "test", "fixtures", "large", `${name}.onnx`)));
+  if (missing.length === 0 || !hasTorch()) return;
+  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large", "--only", ...missing], { cwd: ROOT, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`scripts/make-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
 }
 
