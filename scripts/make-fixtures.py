@@ -11,7 +11,7 @@ scripts/make-references.mjs, because onnxruntime is not packaged for Python
 here; run that next.
 
   /usr/bin/python3 scripts/make-fixtures.py            # small fixtures (committed)
-  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2, shufflenet_v2_x0_5 -> test/fixtures/large/ (gitignored)
+  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2, shufflenet_v2_x0_5, transformer_encoder -> test/fixtures/large/ (gitignored)
   node scripts/make-references.mjs [--large]
 
 Weights are random (seeded); nothing is downloaded. BatchNorm statistics and
@@ -129,12 +129,20 @@ class TinyTransformer(nn.Module):
     """Token classifier: Embedding (Gather), learned positions, nn.TransformerEncoder (batch_first),
     masked mean pooling via Where/Equal, Linear."""
 
-    def __init__(self, vocab=50, d=32, heads=4, layers=2, seq=12):
+    def __init__(self, vocab=50, d=32, heads=4, layers=2, seq=12, ff=64, distinct_layers=False):
         super().__init__()
         self.embed = nn.Embedding(vocab, d)
         self.pos = nn.Parameter(torch.randn(1, seq, d) * 0.1)
-        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=64, dropout=0.1, batch_first=True)
+        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.1, batch_first=True)
         self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        if distinct_layers:
+            # TransformerEncoder deep-copies one layer: without this every layer has the same
+            # weights and the exporter stores them once, shared through Identity nodes.
+            for p in self.encoder.parameters():
+                if p.dim() > 1:
+                    nn.init.xavier_uniform_(p)
+                else:
+                    nn.init.normal_(p, std=0.02)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, 4)
 
@@ -225,6 +233,10 @@ def large_models():
                      [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
         "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(weights=None), 13,
                          [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
+        # A BERT-mini-sized encoder (4.2M parameters) for weight-only int4 (quantize.weights).
+        "transformer_encoder": (lambda: TinyTransformer(vocab=4000, d=256, heads=4, layers=4, seq=32, ff=1024,
+                                                        distinct_layers=True), 17,
+                                [("tokens", (32,), "int64", 0, 4000)], ["logits"]),
         # At full size for prune.channels' latency target (the sweep's export is 112×112).
         "shufflenet_v2_x0_5": (lambda: torchvision.models.shufflenet_v2_x0_5(weights=None), 13,
                                [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
@@ -274,7 +286,7 @@ def export(name, spec, out_dir, batches):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--large", action="store_true", help="export torchvision resnet18, mobilenet_v2 and shufflenet_v2_x0_5 instead")
+    parser.add_argument("--large", action="store_true", help="export torchvision resnet18, mobilenet_v2, shufflenet_v2_x0_5 and a 4-layer transformer encoder instead")
     parser.add_argument("--only", nargs="*", help="export only these fixtures")
     args = parser.parse_args()
     torch.set_num_threads(1)

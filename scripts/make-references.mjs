@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-if (!existsSync(join(ROOT, "dist", "src", "formats", "npz.js"))) {
+if (!existsSync(join(ROOT, "dist", "src", "formats", "numpy", "npz.js"))) {
   console.error("make-references: dist/ is missing; run `npm run build` first.");
   process.exit(1);
 }

@@ -33,8 +33,8 @@ function hasTorch(): boolean {
   return torchChecked;
 }
 
-/** torchvision resnet18, mobilenet_v2 and shufflenet_v2_x0_5 (gitignored, ~65 MB) for the MAC/parameter count and pruning tests. */
-const LARGE_FIXTURES = ["resnet18", "mobilenet_v2", "shufflenet_v2_x0_5"];
+/** torchvision resnet18, mobilenet_v2, shufflenet_v2_x0_5 and a transformer encoder (gitignored, ~80 MB) for the count, pruning and quantization tests. */
+const LARGE_FIXTURES = ["resnet18", "mobilenet_v2", "shufflenet_v2_x0_5", "transformer_encoder"];
 
 function exportLargeFixtures(): void {
   const missing = LARGE_FIXTURES.filter((name) => !existsSync(join(ROOT, "test", "fixtures", "large", `${name}.onnx`)));

@@ -13,11 +13,12 @@ export function typedArrayOn(dtype: NumericDType, buffer: ArrayBuffer, byteOffse
     case "float32": return new Float32Array(buffer, byteOffset, n);
     case "float64": return new Float64Array(buffer, byteOffset, n);
     case "float16": case "bfloat16": case "uint16": return new Uint16Array(buffer, byteOffset, n);
-    case "int8": return new Int8Array(buffer, byteOffset, n);
+    // int4/uint4 hold one value per byte in memory (graph/types.ts); packing is each format's business.
+    case "int8": case "int4": return new Int8Array(buffer, byteOffset, n);
     case "int16": return new Int16Array(buffer, byteOffset, n);
     case "int32": return new Int32Array(buffer, byteOffset, n);
     case "int64": return new BigInt64Array(buffer, byteOffset, n);
-    case "uint8": case "bool": return new Uint8Array(buffer, byteOffset, n);
+    case "uint8": case "uint4": case "bool": return new Uint8Array(buffer, byteOffset, n);
     case "uint32": return new Uint32Array(buffer, byteOffset, n);
     case "uint64": return new BigUint64Array(buffer, byteOffset, n);
   }

@@ -3,7 +3,7 @@
 import { MAC_OPS, nodeMacs, type ShapeOf } from "./macs.js";
 import { parseProduct } from "./shape-inference/dims.js";
 import { inferShapesWithReport } from "./shape-inference/index.js";
-import { BYTES_PER_ELEMENT, numElements } from "./tensor.js";
+import { numElements, storageBytes } from "./tensor.js";
 import { onnxOpset, type DType, type Dim, type Graph, type Node, type Tensor } from "./types.js";
 
 
@@ -122,7 +122,7 @@ function weightSources(graph: Graph): { sourceOf: Map<string, string>; passThrou
 
 function tensorBytes(t: Tensor): number {
   if (t.dtype === "string") return (t.data as string[]).reduce((n, s) => n + Buffer.byteLength(s), 0);
-  return numElements(t.dims) * BYTES_PER_ELEMENT[t.dtype];
+  return storageBytes(t.dtype, numElements(t.dims));
 }
 
 /**

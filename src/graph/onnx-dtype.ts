@@ -17,6 +17,8 @@ export const DTYPE_FROM_ONNX: Readonly<Record<number, DType>> = Object.freeze({
   12: "uint32",
   13: "uint64",
   16: "bfloat16",
+  21: "uint4",
+  22: "int4",
 });
 
 export const ONNX_FROM_DTYPE: Readonly<Record<DType, number>> = Object.freeze(

@@ -2,7 +2,7 @@
 import { ShapeError } from "../core/errors.js";
 import type { DType, DTypeStorage, Tensor } from "./types.js";
 
-/** Bytes one element takes in ONNX's raw_data / .npy encoding (strings: 0, not fixed). */
+/** Bytes one element takes in ONNX's raw_data / .npy encoding (strings: 0, not fixed; 4-bit types: ½, packed). */
 export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = Object.freeze({
   float32: 4,
   float64: 8,
@@ -18,7 +18,14 @@ export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = Object.freeze(
   uint64: 8,
   bool: 1,
   string: 0,
+  int4: 0.5,
+  uint4: 0.5,
 });
+
+/** Bytes `count` elements take when stored: 4-bit types pack two to a byte, the last byte half used. */
+export function storageBytes(dtype: DType, count: number): number {
+  return Math.ceil(count * BYTES_PER_ELEMENT[dtype]);
+}
 
 export function numElements(dims: readonly number[]): number {
   let n = 1;
@@ -43,6 +50,8 @@ export function allocate<D extends DType>(dtype: D, length: number): DTypeStorag
     uint64: (n) => new BigUint64Array(n),
     bool: (n) => new Uint8Array(n),
     string: (n) => new Array<string>(n).fill(""),
+    int4: (n) => new Int8Array(n),
+    uint4: (n) => new Uint8Array(n),
   };
   return make[dtype](length) as DTypeStorage[D];
 }

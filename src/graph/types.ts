@@ -18,13 +18,16 @@ export const DTYPES = [
   "uint64",
   "bool",
   "string",
+  "int4",
+  "uint4",
 ] as const;
 export type DType = (typeof DTYPES)[number];
 
 /**
  * Storage for each dtype. float16/bfloat16 keep their raw 16-bit patterns in a
  * Uint16Array; bool is a Uint8Array of 0/1; int64/uint64 are BigInt arrays so a
- * round trip never loses bits.
+ * round trip never loses bits. int4/uint4 (ONNX 1.16, opset 21) hold one value
+ * per byte in memory; only files pack them two to a byte (formats/onnx).
  */
 export interface DTypeStorage {
   float32: Float32Array;
@@ -41,6 +44,8 @@ export interface DTypeStorage {
   uint64: BigUint64Array;
   bool: Uint8Array;
   string: string[];
+  int4: Int8Array;
+  uint4: Uint8Array;
 }
 export type TensorData = DTypeStorage[DType];
 

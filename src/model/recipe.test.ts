@@ -9,7 +9,7 @@ import { STEP_NAMES, modelFromReference, readRecipe, stepsFromRecipe } from "./r
 
 describe("recipes", () => {
   it("knows exactly the implemented steps", () => {
-    expect(STEP_NAMES).toEqual(["train", "finetune", "distill", "prune.magnitude", "prune.gradual", "prune.channels"]);
+    expect(STEP_NAMES).toEqual(["train", "finetune", "distill", "prune.magnitude", "prune.gradual", "prune.channels", "quantize.weights", "quantize.dynamic", "quantize.static", "quantize.qat"]);
   });
 
   it("reports every bad entry with its position", () => {

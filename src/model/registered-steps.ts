@@ -4,6 +4,7 @@
 import "../train/steps.js";
 import "../compress/distill/step.js";
 import "../compress/prune/index.js";
+import "../compress/quantize/steps.js";
 import { modelFromReference } from "./references.js";
 import { setModelResolver } from "./step-registry.js";
 

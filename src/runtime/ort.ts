@@ -90,6 +90,12 @@ function withOutputs(graph: Graph, names: readonly string[]): Graph {
 export interface OrtSessionOptions {
   /** Intra-op threads; onnxruntime's default (all physical cores) when absent. */
   readonly threads?: number;
+  /**
+   * "all" (default): onnxruntime's full optimizations, QDQ fused into integer
+   * kernels. "disabled": every node runs as written (Q and DQ as the float
+   * math ONNX defines them), what a check of the graph itself needs.
+   */
+  readonly optimization?: "all" | "disabled";
 }
 
 export interface OrtRunOptions {
@@ -146,7 +152,7 @@ export class OrtSession {
 async function openSession(graph: Graph, options: OrtSessionOptions): Promise<OrtSession> {
   const bytes = encodeModel(graph);
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    graphOptimizationLevel: "all",
+    graphOptimizationLevel: options.optimization ?? "all",
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
   };
   try {
@@ -175,7 +181,7 @@ export function createOrtSession(graph: Graph, options: OrtSessionOptions = {}):
     perGraph = new Map();
     sessionCache.set(graph, perGraph);
   }
-  const key = String(options.threads ?? "default");
+  const key = `${options.threads ?? "default"}:${options.optimization ?? "all"}`;
   let session = perGraph.get(key);
   if (session === undefined) {
     session = openSession(graph, options);
@@ -192,6 +198,50 @@ export async function runOrt(
   feeds: Readonly<Record<string, Tensor>>,
   options: OrtRunOptions & OrtSessionOptions = {},
 ): Promise<Record<string, Tensor>> {
-  const session = await createOrtSession(graph, options.threads !== undefined ? { threads: options.threads } : {});
+  const session = await createOrtSession(graph, {
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.optimization !== undefined ? { optimization: options.optimization } : {}),
+  });
   return session.run(feeds, options.outputs ? { outputs: options.outputs } : {});
+}
+
+/**
+ * Whether the installed onnxruntime builds a session for `graph`: true, or its
+ * message. Steps use it to check that an op (a com.microsoft contrib op, a new
+ * opset) exists in this build before emitting it.
+ */
+export async function ortAccepts(graph: Graph): Promise<true | string> {
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(graph), { graphOptimizationLevel: "disabled" });
+    await session.release();
+    return true;
+  } catch (cause) {
+    return (cause as Error).message;
+  }
+}
+
+/**
+ * The graph onnxruntime actually runs after its optimizations at `level`
+ * (QDQ fusions into QLinearConv, MatMulIntegerToFloat… from "extended"; "all"
+ * adds this CPU's NCHWc layouts), by writing its optimized model and reading it back.
+ */
+export async function ortOptimizedGraph(graph: Graph, level: "basic" | "extended" | "all" = "all"): Promise<Graph> {
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { readOnnx } = await import("../formats/onnx/index.js");
+  const dir = await mkdtemp(join(tmpdir(), "compactor-ort-"));
+  const path = join(dir, "optimized.onnx");
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(graph), { graphOptimizationLevel: level, optimizedModelFilePath: path });
+    await session.release();
+    return await readOnnx(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The op types of ortOptimizedGraph(graph), domain-qualified. For tests and reports. */
+export async function ortOptimizedOpTypes(graph: Graph): Promise<string[]> {
+  return (await ortOptimizedGraph(graph)).nodes.map((n) => (n.domain && n.domain !== "ai.onnx" ? `${n.domain}.${n.opType}` : n.opType));
 }

@@ -36,12 +36,17 @@ export interface OpenOptions {
   readonly tfjsBackend?: BackendChoice;
   /** onnxruntime intra-op threads (default: onnxruntime's own). */
   readonly ortThreads?: number;
+  /** onnxruntime graph optimizations (default "all"; "disabled" runs each node as written). */
+  readonly ortOptimization?: "all" | "disabled";
 }
 
 export async function openRunner(runtime: Runtime, graph: Graph, options: OpenOptions = {}): Promise<Runner> {
   parseRuntime(runtime, "runtime");
   if (runtime === "ort") {
-    const session = await createOrtSession(graph, options.ortThreads !== undefined ? { threads: options.ortThreads } : {});
+    const session = await createOrtSession(graph, {
+      ...(options.ortThreads !== undefined ? { threads: options.ortThreads } : {}),
+      ...(options.ortOptimization !== undefined ? { optimization: options.ortOptimization } : {}),
+    });
     return { runtime, run: (feeds, o) => session.run(feeds, o?.outputs ? { outputs: o.outputs } : {}), dispose: () => {} };
   }
   // Loaded on first use: `info` and `--backend ort` start faster without tfjs and its wasm.

@@ -70,6 +70,9 @@ const NON_PARAMETER_INPUTS: Readonly<Record<string, readonly number[]>> = Object
   Clip: [1, 2],
   Reshape: [1],
   Pad: [1, 2],
+  // Quantization grids stay fixed while a quantized graph trains (fake-quant.ts).
+  QuantizeLinear: [1, 2],
+  DequantizeLinear: [1, 2],
 });
 
 /**

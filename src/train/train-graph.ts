@@ -8,6 +8,7 @@ import { compile } from "../runtime/tfjs/compile.js";
 import { registerTrainingKernels } from "../runtime/tfjs/gradients/index.js";
 import { trainCompiled, type TrainResult } from "./loop.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
+import { fromFakeQuant, toFakeQuant } from "./fake-quant.js";
 import { trainableNames } from "./preflight.js";
 
 export type { TrainResult };
@@ -28,10 +29,14 @@ async function run(graph: Graph, options: TrainOptions, defaults: TrainDefaults,
   const choice = (options.backend ?? (device === "gpu" ? "auto" : "wasm")) as BackendChoice;
   const backend = await initBackend(choice, { device });
   registerTrainingKernels(backend.tfjsName);
-  const trainable = trainableNames(graph, resolved.freeze);
-  const compiled = await compile(graph, { training: true, trainable: (name) => trainable.has(name) });
+  // A quantized graph trains as fake quantization and folds back onto its grids (fake-quant.ts).
+  const form = toFakeQuant(graph);
+  const trainable = trainableNames(form.graph, resolved.freeze);
+  for (const name of form.frozen) trainable.delete(name);
+  const compiled = await compile(form.graph, { training: true, trainable: (name) => trainable.has(name) });
   try {
-    return await trainCompiled(graph, compiled, resolved, backend.backend, label);
+    const result = await trainCompiled(form.graph, compiled, resolved, backend.backend, label);
+    return form.graph === graph ? result : { ...result, graph: fromFakeQuant(result.graph, form) };
   } finally {
     compiled.dispose();
   }

@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../../core/atomic-write.js";
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
 /** numpy type codes (kind + item size) for the dtypes .npy carries. */
-const DTYPE_OF_CODE: Readonly<Record<string, Exclude<DType, "string" | "bfloat16">>> = Object.freeze({
+const DTYPE_OF_CODE: Readonly<Record<string, Exclude<DType, "string" | "bfloat16" | "int4" | "uint4">>> = Object.freeze({
   f2: "float16",
   f4: "float32",
   f8: "float64",
@@ -40,7 +40,7 @@ function fail(message: string, ctx: NpyContext): never {
 }
 
 interface Header {
-  readonly dtype: Exclude<DType, "string" | "bfloat16">;
+  readonly dtype: Exclude<DType, "string" | "bfloat16" | "int4" | "uint4">;
   readonly bigEndian: boolean;
   readonly dims: number[];
 }

@@ -138,6 +138,8 @@ export const ONNX_DATA_TYPE = Object.freeze({
   COMPLEX64: 14,
   COMPLEX128: 15,
   BFLOAT16: 16,
+  UINT4: 21,
+  INT4: 22,
 } as const);
 
 /** AttributeProto.AttributeType numbers, from onnx.proto. */

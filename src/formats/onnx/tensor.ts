@@ -1,8 +1,10 @@
 // TensorProto ↔ Tensor. Reading accepts every place ONNX lets data live
 // (raw_data, the typed *_data fields, external files); writing always uses
 // raw_data (string_data for strings), as onnx's own numpy_helper does.
+// int4/uint4 are packed two to a byte in files (element 2k in the low nibble,
+// 2k+1 in the high one, ONNX IR "INT4") and held one per byte in memory.
 import { FormatError } from "../../core/errors.js";
-import { BYTES_PER_ELEMENT } from "../../graph/tensor.js";
+import { storageBytes } from "../../graph/tensor.js";
 import type { DType, Tensor, TensorData } from "../../graph/types.js";
 import { readExternalData } from "./external.js";
 import {
@@ -33,6 +35,8 @@ export const ONNX_TYPE_OF: Readonly<Record<DType, number>> = Object.freeze({
   uint64: ONNX_DATA_TYPE.UINT64,
   bool: ONNX_DATA_TYPE.BOOL,
   string: ONNX_DATA_TYPE.STRING,
+  int4: ONNX_DATA_TYPE.INT4,
+  uint4: ONNX_DATA_TYPE.UINT4,
 });
 
 const DTYPE_OF = new Map<number, DType>(Object.entries(ONNX_TYPE_OF).map(([d, n]) => [n, d as DType]));
@@ -83,9 +87,27 @@ function checkedDims(raw: readonly Int64[], ctx: TensorReadContext): { dims: num
   return { dims, count };
 }
 
+/** Packed nibbles (low first) → one value per element; int4 sign-extended. */
+export function unpackNibbles(bytes: ArrayLike<number>, count: number, signed: boolean): Int8Array | Uint8Array {
+  const out = signed ? new Int8Array(count) : new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const nibble = ((bytes[i >> 1] ?? 0) >> ((i & 1) * 4)) & 0xf;
+    out[i] = signed && nibble >= 8 ? nibble - 16 : nibble;
+  }
+  return out;
+}
+
+/** One value per element → packed nibbles, element 2k in the low half of byte k. */
+export function packNibbles(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(Math.ceil(values.length / 2));
+  for (let i = 0; i < values.length; i++) out[i >> 1]! |= (values[i]! & 0xf) << ((i & 1) * 4);
+  return out;
+}
+
 /** Little-endian bytes → typed storage, copied so the result is aligned and owns its memory. */
 function fromBytes(dtype: Exclude<DType, "string">, bytes: Uint8Array, count: number): TensorData {
-  const copy = new Uint8Array(count * BYTES_PER_ELEMENT[dtype]);
+  if (dtype === "int4" || dtype === "uint4") return unpackNibbles(bytes, count, dtype === "int4");
+  const copy = new Uint8Array(storageBytes(dtype, count));
   copy.set(bytes.subarray(0, copy.length));
   const b = copy.buffer;
   switch (dtype) {
@@ -114,8 +136,9 @@ function fromTypedField(dtype: DType, p: TensorProto, count: number, ctx: Tensor
       default: return { name: "int32_data", values: p.int32_data };
     }
   })();
-  if (field.values.length !== count) {
-    fail(`dims need ${count} elements but ${field.name} has ${field.values.length} (and there is no raw_data)`, ctx);
+  const needed = dtype === "int4" || dtype === "uint4" ? Math.ceil(count / 2) : count;
+  if (field.values.length !== needed) {
+    fail(`dims need ${needed} ${needed === count ? "elements" : "packed bytes"} but ${field.name} has ${field.values.length} (and there is no raw_data)`, ctx);
   }
   switch (dtype) {
     case "float32": return Float32Array.from(p.float_data);
@@ -130,6 +153,8 @@ function fromTypedField(dtype: DType, p: TensorProto, count: number, ctx: Tensor
     case "int32": return Int32Array.from(p.int32_data);
     case "uint8": return Uint8Array.from(p.int32_data);
     case "bool": return Uint8Array.from(p.int32_data, (v) => (v !== 0 ? 1 : 0));
+    // onnx's numpy_helper: each int32 holds one packed byte of two 4-bit values.
+    case "int4": case "uint4": return unpackNibbles(p.int32_data, count, dtype === "int4");
   }
 }
 
@@ -146,10 +171,10 @@ export function tensorFromProto(p: TensorProto, ctx: TensorReadContext): Tensor 
     if (external || (raw !== undefined && raw.length > 0)) fail("string tensors must use string_data, not raw or external data", ctx);
     data = fromTypedField(dtype, p, count, ctx);
   } else if (external) {
-    const bytes = readExternalData(p.external_data, count * BYTES_PER_ELEMENT[dtype], ctx);
+    const bytes = readExternalData(p.external_data, storageBytes(dtype, count), ctx);
     data = fromBytes(dtype, bytes, count);
   } else if (raw !== undefined) {
-    const need = count * BYTES_PER_ELEMENT[dtype];
+    const need = storageBytes(dtype, count);
     if (raw.length !== need) {
       fail(`dims [${dims.join(", ")}] of ${dtype} need ${need} bytes but raw_data has ${raw.length}`, ctx);
     }
@@ -169,6 +194,7 @@ function toBytes(data: Exclude<TensorData, string[]>): Uint8Array {
 export function tensorToProto(name: string, t: Tensor): Record<string, unknown> {
   const proto: Record<string, unknown> = { name, dims: [...t.dims], data_type: ONNX_TYPE_OF[t.dtype] };
   if (t.dtype === "string") proto.string_data = (t.data as string[]).map(stringToBytes);
+  else if (t.dtype === "int4" || t.dtype === "uint4") proto.raw_data = packNibbles(t.data as Int8Array | Uint8Array);
   else proto.raw_data = toBytes(t.data as Exclude<TensorData, string[]>);
   return proto;
 }

@@ -6,7 +6,7 @@ import { conv } from "./conv.js";
 import { matmulShape } from "./matmul.js";
 
 /** A context whose inputs are a re-indexing of `ctx`'s (QLinearConv's x and w sit at 0 and 3). */
-function remapped(ctx: InferContext, indices: readonly number[]): InferContext {
+export function remapped(ctx: InferContext, indices: readonly number[]): InferContext {
   const at = (i: number): number => indices[i] ?? -1;
   return {
     ...ctx,

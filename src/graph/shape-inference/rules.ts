@@ -13,6 +13,7 @@ import { matmulRules } from "./matmul.js";
 import { normalizationRules } from "./normalization.js";
 import { poolRules } from "./pool.js";
 import { quantizationRules } from "./quantization.js";
+import { quantizationContribRules } from "./quantization-contrib.js";
 import { reduceRules } from "./reduce.js";
 import { reshapeRules } from "./reshape.js";
 import { resizeRules } from "./resize.js";
@@ -36,6 +37,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   ...resizeRules,
   ...rnnRules,
   ...quantizationRules,
+  ...quantizationContribRules,
   ...einsumRules,
   ...spaceRules,
   ...lossRules,

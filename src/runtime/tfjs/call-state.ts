@@ -4,7 +4,7 @@
 // starts each call with begin().
 import { tf } from "./tf.js";
 import { GraphError } from "../../core/errors.js";
-import type { Graph, Node } from "../../graph/types.js";
+import type { DType, Graph, Node } from "../../graph/types.js";
 import type { FusedActivation } from "./fusion.js";
 import type { Layout } from "./layout.js";
 import type { OpContext } from "./ops/types.js";
@@ -21,12 +21,27 @@ function seededInts(seed: number): () => number {
   };
 }
 
+/** Every value whose graph dtype the graph states: initializers, inputs, outputs, value infos, Constant outputs. */
+function declaredDtypesOf(graph: Graph): Map<string, DType> {
+  const dtypes = new Map<string, DType>();
+  for (const v of [...graph.inputs, ...graph.outputs, ...graph.valueInfo.values()]) if (v.dtype) dtypes.set(v.name, v.dtype);
+  for (const [name, t] of graph.initializers) dtypes.set(name, t.dtype);
+  for (const node of graph.nodes) {
+    const value = node.opType === "Constant" ? node.attributes.value : undefined;
+    if (value?.type === "tensor") dtypes.set(node.outputs[0]!, value.value.dtype);
+  }
+  return dtypes;
+}
+
 export class CallState {
   private training = false;
   private nextSeed = seededInts(0);
   private readonly updates = new Map<string, tf.Tensor>();
+  private readonly dtypes: ReadonlyMap<string, DType>;
 
-  constructor(private readonly graph: Graph) {}
+  constructor(private readonly graph: Graph) {
+    this.dtypes = declaredDtypesOf(graph);
+  }
 
   /** Starts a call; a seed restarts the generator, otherwise it continues. */
   begin(training: boolean, seed: number | undefined): void {
@@ -49,6 +64,7 @@ export class CallState {
       seed: () => this.nextSeed(),
       updateState: (name, value) => this.updateState(name, value),
       constantOf,
+      dtypeOf: (i: number) => this.dtypes.get(node.inputs[i] ?? ""),
     };
   }
 

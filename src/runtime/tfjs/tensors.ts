@@ -93,12 +93,14 @@ export function fromTfValues(values: ArrayLike<number>, dims: readonly number[],
     case "int16":
       return makeTensor(dtype, dims, Int16Array.from(values));
     case "int8":
+    case "int4":
       return makeTensor(dtype, dims, Int8Array.from(values));
     case "uint32":
       return makeTensor(dtype, dims, Uint32Array.from(values));
     case "uint16":
       return makeTensor(dtype, dims, Uint16Array.from(values));
     case "uint8":
+    case "uint4":
     case "bool":
       return makeTensor(dtype, dims, Uint8Array.from(values));
     case "string":

@@ -17,12 +17,16 @@ import { GATHER_OPS } from "./gather.js";
 import { GELU_OPS } from "./gelu.js";
 import { LOGIC_OPS } from "./logic.js";
 import { LOSS_OPS } from "./loss.js";
+import { INTEGER_LINEAR_ALGEBRA_OPS } from "./integer-linear-algebra.js";
 import { MATMUL_OPS } from "./matmul.js";
+import { MATMUL_NBITS_OPS } from "./matmul-nbits.js";
 import { MOD_OPS } from "./mod.js";
 import { NORMALIZATION_OPS } from "./normalization.js";
 import { ONE_HOT_OPS } from "./one-hot.js";
 import { PAD_OPS } from "./pad.js";
 import { POOL_OPS } from "./pool.js";
+import { QLINEAR_CONTRIB_OPS } from "./qlinear-contrib.js";
+import { QUANTIZE_LINEAR_OPS } from "./quantize-linear.js";
 import { RECURRENT_OPS } from "./recurrent.js";
 import { REDUCE_OPS } from "./reduce.js";
 import { RESIZE_OPS } from "./resize.js";
@@ -52,12 +56,16 @@ export const ALL_OPS: readonly OpEntry[] = [
   ...GELU_OPS,
   ...LOGIC_OPS,
   ...LOSS_OPS,
+  ...INTEGER_LINEAR_ALGEBRA_OPS,
   ...MATMUL_OPS,
+  ...MATMUL_NBITS_OPS,
   ...MOD_OPS,
   ...NORMALIZATION_OPS,
   ...ONE_HOT_OPS,
   ...PAD_OPS,
   ...POOL_OPS,
+  ...QLINEAR_CONTRIB_OPS,
+  ...QUANTIZE_LINEAR_OPS,
   ...RECURRENT_OPS,
   ...REDUCE_OPS,
   ...RESIZE_OPS,

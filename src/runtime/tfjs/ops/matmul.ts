@@ -35,7 +35,7 @@ export const gemm = implement(Gemm[7], {
 });
 
 /** NumPy matmul: 1-D operands are promoted and the added dim dropped; batch dims broadcast. */
-function matmulNd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function matmulNd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const a2 = a.rank === 1 ? tf.reshape(a, [1, a.shape[0]!]) : a;
   const b2 = b.rank === 1 ? tf.reshape(b, [b.shape[0]!, 1]) : b;
   let y: tf.Tensor;

@@ -3,7 +3,7 @@
 // with implement(version, …), where the version comes from the shared op
 // table (src/graph/ops/); ops/index.ts lists them.
 import type { tf } from "../tf.js";
-import type { Node } from "../../../graph/types.js";
+import type { DType, Node } from "../../../graph/types.js";
 import type { AttrSpec, AttrValues, Attrs, OpVersion } from "../../../graph/ops/index.js";
 
 export type { Attrs } from "../../../graph/ops/index.js";
@@ -39,6 +39,13 @@ export interface OpContext {
    * shapes): ops read shape-like inputs (Reshape's shape, Slice's starts…) here.
    */
   readonly constantOf: (inputIndex: number) => Int32Array | Float32Array | undefined;
+  /**
+   * The graph dtype of an input where the graph declares it (initializers,
+   * graph inputs, value infos, Constant outputs). tfjs holds every integer type
+   * as int32, so ops whose result depends on the ONNX type (QuantizeLinear's
+   * int8 vs uint8 range, read from its zero point) ask here.
+   */
+  readonly dtypeOf?: (inputIndex: number) => DType | undefined;
   /** Set on a Conv when the compiler fused the following Relu / Clip(0, 6) into it (see ../fusion.ts). */
   readonly fusedActivation?: "relu" | "relu6";
 }

@@ -1,0 +1,51 @@
+// What this CPU offers for int8 arithmetic, read from /proc/cpuinfo (Linux) at
+// run time — never assumed. Whether an int8 kernel beats float depends on it:
+// with VNNI (AVX512_VNNI, AVX_VNNI) or Arm's dot product (asimddp, i8mm) one
+// instruction does four int8 multiply-adds per lane; on plain AVX2 int8
+// kernels need a three-instruction sequence and some (depthwise conv) lose.
+import { readFileSync } from "node:fs";
+import { arch, cpus } from "node:os";
+
+/** Flags that matter for quantized kernels, in the order reports list them. */
+const INT8_FLAGS = ["avx2", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_int8", "asimd", "asimddp", "i8mm", "sve"] as const;
+const DOT_PRODUCT_FLAGS = new Set(["avx512_vnni", "avx_vnni", "amx_int8", "asimddp", "i8mm"]);
+
+export interface CpuFeatures {
+  readonly model: string;
+  readonly arch: string;
+  readonly logicalCores: number;
+  /** The int8-relevant flags this CPU reports (subset of INT8_FLAGS). */
+  readonly flags: readonly string[];
+  /** An int8 dot-product instruction (VNNI, AMX, Arm dot product) is there. */
+  readonly int8DotProduct: boolean;
+  /** Where the flags came from: "/proc/cpuinfo", or "unavailable" (then flags is empty). */
+  readonly source: string;
+}
+
+/** Parses /proc/cpuinfo text (x86 "flags", Arm "Features"). */
+export function parseCpuinfo(text: string): { model: string; flags: string[] } {
+  const model = /^(?:model name|Hardware|CPU part)\s*:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? "unknown";
+  const line = /^(?:flags|Features)\s*:\s*(.+)$/m.exec(text)?.[1] ?? "";
+  const present = new Set(line.trim().split(/\s+/));
+  return { model, flags: INT8_FLAGS.filter((f) => present.has(f)) };
+}
+
+let cached: CpuFeatures | undefined;
+
+export function cpuFeatures(): CpuFeatures {
+  if (cached) return cached;
+  const base = { arch: arch(), logicalCores: cpus().length };
+  try {
+    const { model, flags } = parseCpuinfo(readFileSync("/proc/cpuinfo", "utf8"));
+    cached = { ...base, model, flags, int8DotProduct: flags.some((f) => DOT_PRODUCT_FLAGS.has(f)), source: "/proc/cpuinfo" };
+  } catch {
+    cached = { ...base, model: cpus()[0]?.model ?? "unknown", flags: [], int8DotProduct: false, source: "unavailable" };
+  }
+  return cached;
+}
+
+/** "AMD EPYC … (x64, 2 cores): avx2 avx512f avx512_vnni — int8 dot product: yes". */
+export function describeCpu(c: CpuFeatures = cpuFeatures()): string {
+  const flags = c.flags.length > 0 ? c.flags.join(" ") : `no int8 flags known (${c.source})`;
+  return `${c.model} (${c.arch}, ${c.logicalCores} logical cores): ${flags} — int8 dot product: ${c.int8DotProduct ? "yes" : "no"}`;
+}
