@@ -4,7 +4,8 @@
 import { writeFile, rename } from "node:fs/promises";
 import type { ComparisonRow } from "../model/compare.js";
 import { plot } from "../display/plot.js";
-import { figureDivHtml, plotlyLibraryScript } from "../display/plotly.js";
+import { figureDivHtml } from "../display/plotly.js";
+import { plotlyLibraryScript } from "../display/plotly-source.js";
 import { table, tableHtml } from "../display/table.js";
 import { escapeHtml } from "../display/bundle.js";
 import type { EpochRecord } from "../train/options.js";
@@ -59,7 +60,7 @@ ${plotlyLibraryScript()}
 <h1>${escapeHtml(input.title)}</h1>
 ${input.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join("\n")}
 ${tableHtml(comparisonTable(input.rows))}
-${figures.map((f) => figureDivHtml(f.figure)).join("\n")}
+${figures.map((f) => figureDivHtml(f.figure, { source: { mode: "wait" } })).join("\n")}
 <h2>Recipes</h2>
 ${recipes.join("\n")}
 </body></html>
