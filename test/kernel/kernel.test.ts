@@ -79,8 +79,8 @@ describe("compactor Jupyter kernel", () => {
     expect(status).toBe(0);
   }, 900_000);
 
-  it("executes notebooks/kernel-smoke.ipynb with nbclient", async () => {
-    const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "notebooks", "kernel-smoke.ipynb")]);
+  it("executes test/kernel/kernel-smoke.ipynb with nbclient", async () => {
+    const { status, output } = await runPython(["run_notebook.py", path.join(HERE, "kernel-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);
