@@ -2,9 +2,9 @@
 // against every earlier cell, top-level await allowed), then run in this
 // process with vm so a synchronous endless loop can be broken by SIGINT. Every
 // top-level name lives on one `exports` object that outlives failures and
-// interrupts, so the session's state survives both.
+// interrupts, so the session's state survives both (src/cli/cells/cell-scope.ts).
 import vm from "node:vm";
-import type { ConvertResult } from "tslab/dist/converter.js";
+import { CellScope } from "../src/cli/cells/cell-scope.js";
 import { InterruptedError } from "../src/core/errors.js";
 import { requestInterrupt, resetInterrupt } from "../src/core/interrupt.js";
 import type { Compiler } from "./compiler.js";
@@ -28,7 +28,7 @@ const HOST = "__compactor_kernel__";
 
 export class CellRunner {
   private prevDecl: string;
-  private readonly exports: Record<string, unknown> = {};
+  private readonly scope: CellScope;
   private readonly modules: CellModules;
   private abandon: ((reason: Error) => void) | undefined;
 
@@ -36,18 +36,9 @@ export class CellRunner {
     private readonly compiler: Compiler,
     private readonly preload: Preload,
   ) {
-    Object.assign(this.exports, preload.values);
     this.prevDecl = preload.declarations;
     this.modules = new CellModules(preload.aliases);
-    const target = this.exports;
-    // Converted code defines some names with defineProperty (re-exported imports); keep plain values.
-    const exportsProxy = new Proxy(target, {
-      defineProperty: (_t, prop, attrs) => {
-        if (prop !== "__esModule") target[prop as string] = attrs.get ? attrs.get() : attrs.value;
-        return true;
-      },
-    });
-    (globalThis as Record<string, unknown>)[HOST] = { exports: exportsProxy, require: this.modules.require };
+    this.scope = new CellScope(HOST, this.modules.require, preload.values);
   }
 
   /** Declarations of everything defined so far: what completion and inspection see. */
@@ -62,7 +53,7 @@ export class CellRunner {
   async run(source: string, cellName: string): Promise<CellOutcome> {
     resetInterrupt();
     const rewritten = this.preload.rewrite(source);
-    const converted: ConvertResult = await this.compiler.convert(this.prevDecl, rewritten);
+    const converted = await this.compiler.convert(this.prevDecl, rewritten);
     if (converted.diagnostics.length > 0) return { status: "error", ...compileFailure(converted.diagnostics, source) };
     if (!converted.output) {
       if (converted.declOutput !== undefined) this.prevDecl = converted.declOutput;
@@ -71,8 +62,7 @@ export class CellRunner {
     const output = converted.output;
     try {
       await this.modules.prepare(output);
-      const prefix = converted.hasToplevelAwait ? "(async function (exports, require) {" : "(function (exports, require) {";
-      const wrapped = `${prefix}\n${output}\n})(${HOST}.exports, ${HOST}.require)`;
+      const wrapped = this.scope.wrap({ ...converted, output });
       // lineOffset -1: the wrapper's first line is line 0, so stack lines count lines of `output`.
       const returned: unknown = vm.runInThisContext(wrapped, { filename: cellName, lineOffset: -1, breakOnSigint: true });
       if (converted.hasToplevelAwait) await this.untilInterrupted(returned as Promise<unknown>);
@@ -84,14 +74,12 @@ export class CellRunner {
     }
     const name = converted.lastExpressionVar;
     if (!name) return { status: "ok", hasValue: false };
-    const value = this.exports[name];
-    delete this.exports[name];
-    return { status: "ok", hasValue: true, value };
+    return { status: "ok", hasValue: true, value: this.scope.take(name) };
   }
 
   /** A top-level name's current value (for user_expressions and tests). */
   lookup(name: string): unknown {
-    return this.exports[name];
+    return this.scope.values[name];
   }
 
   /**

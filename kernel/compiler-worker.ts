@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parentPort } from "node:worker_threads";
 import type { Converter } from "tslab/dist/converter.js";
+import { convertCell } from "../src/cli/cells/convert-cell.js";
 import type { CompilerRequest, CompilerResponse, Completeness } from "./compiler.js";
 
 const require = createRequire(import.meta.url);
@@ -38,7 +39,7 @@ function warmUp(): void {
 function run(request: CompilerRequest): unknown {
   switch (request.op) {
     case "convert":
-      return converter.convert(request.prevDecl, request.src);
+      return convertCell(converter, request.prevDecl, request.src);
     case "complete":
       return converter.complete(request.prevDecl, request.src, request.position);
     case "inspect":

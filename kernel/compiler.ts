@@ -2,7 +2,8 @@
 // promise-returning calls, answered in order. Calls made before the worker has
 // built its converter simply wait for it.
 import { Worker } from "node:worker_threads";
-import type { CompletionInfo, ConvertResult } from "tslab/dist/converter.js";
+import type { CompletionInfo } from "tslab/dist/converter.js";
+import type { CellConversion } from "../src/cli/cells/convert-cell.js";
 
 export type Completeness = "complete" | "incomplete" | "invalid";
 
@@ -45,8 +46,8 @@ export class Compiler {
     });
   }
 
-  convert(prevDecl: string, src: string): Promise<ConvertResult> {
-    return this.call({ op: "convert", prevDecl, src }) as Promise<ConvertResult>;
+  convert(prevDecl: string, src: string): Promise<CellConversion> {
+    return this.call({ op: "convert", prevDecl, src }) as Promise<CellConversion>;
   }
 
   complete(prevDecl: string, src: string, position: number): Promise<CompletionInfo> {

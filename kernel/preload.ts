@@ -5,6 +5,7 @@
 // onnxruntime, which take longer to load than the kernel itself.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { aliasIds, pointImportsAt } from "../src/cli/cells/module-alias.js";
 import * as displayModule from "../src/display/index.js";
 import type { Preload } from "./cells.js";
 import { asInteropModule } from "./modules.js";
@@ -60,17 +61,13 @@ export async function loadPreload(kernelGlobals: KernelGlobals): Promise<Preload
 
   const dslNamespace = asInteropModule(dsl ?? displayModule);
   const typedPath = (dsl ? DSL_PATH : DISPLAY_PATH).replace(/\.js$/, "");
-  const aliases = new Map<string, unknown>([
-    ["compactor", dslNamespace],
-    [typedPath, dslNamespace],
-    [`${typedPath}.js`, dslNamespace],
-  ]);
+  const aliases = new Map<string, unknown>(aliasIds("compactor", typedPath).map((id) => [id, dslNamespace]));
   return {
     values,
     declarations: `${declarations.join("\n")}\n${kernelGlobals.declarations}`,
     aliases,
     // `import … from "compactor"` is pointed at the built declarations so it type-checks
     // wherever the notebook lives, installed package or not.
-    rewrite: (source) => source.replace(/(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)(["'])compactor\2/g, `$1${JSON.stringify(typedPath)}`),
+    rewrite: (source) => pointImportsAt(source, "compactor", typedPath),
   };
 }

@@ -21,7 +21,8 @@ export function compileFailure(diagnostics: readonly Diagnostic[], source: strin
   const first = diagnostics[0]!;
   const traceback: string[] = [];
   for (const d of diagnostics) {
-    traceback.push(`${where(d)}: ${d.messageText} (TS${d.code})`);
+    // Code 0: compactor's own rule for cells (src/cli/cells/cell-source.ts), not a TypeScript diagnostic.
+    traceback.push(`${where(d)}: ${d.messageText}${d.code > 0 ? ` (TS${d.code})` : ""}`);
     const text = lines[d.start.line];
     if (text !== undefined) traceback.push(`    ${text}`, `    ${" ".repeat(d.start.character)}^`);
   }

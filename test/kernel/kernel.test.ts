@@ -2,58 +2,22 @@
 // jupyter_kernel_test suite, our extra protocol checks, and a notebook executed
 // with nbclient. The kernelspec is installed into a temporary prefix with our
 // own `compactor kernel install`, so this also tests installation.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installKernel, ROOT, type JupyterEnv } from "./jupyter.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const HERE = path.join(ROOT, "test", "kernel");
-
-/** The first python3 that has Jupyter's client libraries (Debian's, when a pyenv shim comes first on PATH). */
-function findPython(): string {
-  for (const candidate of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(candidate, ["-c", "import jupyter_client, jupyter_kernel_test, nbclient"], { encoding: "utf8" });
-    if (probe.status === 0) return candidate;
-  }
-  throw new Error("no python3 with jupyter_client, jupyter_kernel_test and nbclient; install python3-jupyter-kernel-test python3-nbclient (see .ci/run)");
-}
-
+let jupyter: JupyterEnv;
 let prefix: string;
-let env: NodeJS.ProcessEnv;
-let python: string;
 
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, "dist", "kernel", "main.js"))) throw new Error("dist/ is not built: run `npm run build` first (npm test does)");
-  python = findPython();
-  prefix = mkdtempSync(path.join(os.tmpdir(), "compactor-kernel-test-"));
-  execFileSync(process.execPath, [path.join(ROOT, "bin", "compactor.js"), "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
-  env = {
-    ...process.env,
-    JUPYTER_PATH: path.join(prefix, "share", "jupyter"),
-    JUPYTER_RUNTIME_DIR: path.join(prefix, "runtime"),
-    COMPACTOR_HISTORY_FILE: path.join(prefix, "history.json"),
-    PYTHONUNBUFFERED: "1",
-  };
+  jupyter = installKernel();
+  prefix = jupyter.prefix;
 });
 
-afterAll(() => {
-  if (prefix) rmSync(prefix, { recursive: true, force: true });
-});
+afterAll(() => jupyter?.remove());
 
-/** Asynchronous, so vitest's worker keeps answering its runner while Python runs for minutes. */
-function runPython(args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, args, { cwd: HERE, env, timeout: 900_000 });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, output }));
-  });
-}
+const runPython = (args: string[]) => jupyter.python(args);
 
 describe("compactor Jupyter kernel", () => {
   it("installs a kernelspec that runs bin/compactor.js with message interrupts", () => {

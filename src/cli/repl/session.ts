@@ -6,6 +6,9 @@
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { Converter, Diagnostic } from "tslab/dist/converter.js";
+import { CellScope } from "../cells/cell-scope.js";
+import { convertCell } from "../cells/convert-cell.js";
+import { aliasIds, pointImportsAt } from "../cells/module-alias.js";
 import { CompactorError, InterruptedError } from "../../core/errors.js";
 import { requestInterrupt, resetInterrupt } from "../../core/interrupt.js";
 
@@ -38,7 +41,7 @@ export class TypeScriptSession {
   private converter: Converter | undefined;
   private prevDecl = "";
   /** Every top-level name defined so far; converted code reads and writes `exports.name`. */
-  private readonly exports: Record<string, unknown> = {};
+  private scope: CellScope | undefined;
 
   constructor(private readonly preload: Preload = { values: {} }) {}
 
@@ -47,28 +50,26 @@ export class TypeScriptSession {
     this.converterModule ??= require("tslab/dist/converter.js") as ConverterModule;
     if (this.converter) return;
     this.converter = this.converterModule.createConverter();
-    Object.assign(this.exports, this.preload.values);
+    this.scope = new CellScope(HOST_GLOBAL, this.makeRequire(), this.preload.values);
     this.prevDecl = preloadDeclarations(this.preload);
     // The first conversion that sees the preload's declarations parses every
     // .d.ts behind them (about a second); pay it now, while the user types.
     this.converter.convert(this.prevDecl, "0");
-    const target = this.exports;
-    const hostRequire = this.makeRequire();
-    // The proxy lets converted code redefine names with defineProperty (imports do this).
-    const exportsProxy = new Proxy(target, {
-      defineProperty: (_t, prop, attrs) => {
-        if (prop !== "__esModule") target[prop as string] = attrs.get ? attrs.get() : attrs.value;
-        return true;
-      },
-    });
-    (globalThis as Record<string, unknown>)[HOST_GLOBAL] = { exports: exportsProxy, require: hostRequire };
   }
 
   private makeRequire(): NodeJS.Require {
     const fromCwd = createRequire(`${process.cwd()}/repl.js`);
-    const { moduleName, values } = this.preload;
-    const wrapped = ((id: string) => (moduleName && id === moduleName ? values : fromCwd(id))) as NodeJS.Require;
+    const { moduleName, typesFrom, values } = this.preload;
+    const aliases = new Set(moduleName ? aliasIds(moduleName, typedPath(typesFrom) ?? moduleName) : []);
+    const wrapped = ((id: string) => (aliases.has(id) ? values : fromCwd(id))) as NodeJS.Require;
     return Object.assign(wrapped, fromCwd);
+  }
+
+  /** `import … from "compactor"` type-checks against the preload's own declarations, installed package or not. */
+  private pointImports(source: string): string {
+    const { moduleName, typesFrom } = this.preload;
+    const typed = typedPath(typesFrom);
+    return moduleName && typed ? pointImportsAt(source, moduleName, typed) : source;
   }
 
   /** "incomplete" while the parser says more must follow (an open brace, a trailing operator). */
@@ -86,7 +87,7 @@ export class TypeScriptSession {
 
   /** Names defined so far (variables, functions, preloaded values). */
   names(): string[] {
-    return Object.keys(this.exports);
+    return Object.keys(this.scope?.values ?? this.preload.values);
   }
 
   /**
@@ -97,14 +98,13 @@ export class TypeScriptSession {
   async evaluate(source: string): Promise<Outcome> {
     this.warmUp();
     resetInterrupt();
-    const converted = this.converter!.convert(this.prevDecl, source);
+    const converted = convertCell(this.converter!, this.prevDecl, this.pointImports(source));
     if (converted.diagnostics.length > 0) return { ok: false, error: new CompileError(converted.diagnostics) };
     if (!converted.output) {
       this.prevDecl = converted.declOutput ?? this.prevDecl;
       return { ok: true, hasValue: false };
     }
-    const prefix = converted.hasToplevelAwait ? "(async function (exports, require) {" : "(function (exports, require) {";
-    const wrapped = `${prefix}\n${converted.output}\n})(${HOST_GLOBAL}.exports, ${HOST_GLOBAL}.require)`;
+    const wrapped = this.scope!.wrap({ ...converted, output: converted.output });
     try {
       const returned: unknown = vm.runInThisContext(wrapped, { filename: "repl", breakOnSigint: true });
       if (converted.hasToplevelAwait) await untilSigint(returned as Promise<unknown>);
@@ -116,9 +116,7 @@ export class TypeScriptSession {
     }
     const name = converted.lastExpressionVar;
     if (!name) return { ok: true, hasValue: false };
-    const value = this.exports[name];
-    delete this.exports[name];
-    return { ok: true, hasValue: true, value };
+    return { ok: true, hasValue: true, value: this.scope!.take(name) };
   }
 
   close(): void {
@@ -127,11 +125,16 @@ export class TypeScriptSession {
   }
 }
 
+/** The preload's module path as TypeScript imports it (no .js). */
+function typedPath(typesFrom: string | undefined): string | undefined {
+  return typesFrom?.replace(/\.js$/, "");
+}
+
 /** Types for the preloaded names, as declarations the converter treats as earlier inputs. */
 function preloadDeclarations(preload: Preload): string {
   const names = Object.keys(preload.values).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
   if (!preload.typesFrom) return names.map((n) => `declare const ${n}: any;`).join("\n");
-  const from = JSON.stringify(preload.typesFrom.replace(/\.js$/, ""));
+  const from = JSON.stringify(typedPath(preload.typesFrom));
   return names.map((n) => `declare const ${n}: typeof import(${from}).${n};`).join("\n");
 }
 

@@ -1,6 +1,6 @@
 // The part of the WebAssembly JS API our own kernels use (the project's
 // TypeScript libs declare no WebAssembly globals): memories, synchronous
-// compilation and instantiation (the modules are a few KB), and globals.
+// compilation and instantiation (the module is a few KB), and globals.
 
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -11,10 +11,15 @@ export interface WasmGlobal {
   readonly value: number;
 }
 
+/** A compiled module: compile once, instantiate on as many memories as needed. */
+export interface WasmModule {
+  readonly compiled: unique symbol;
+}
+
 interface WasmApi {
   Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -23,7 +28,11 @@ export function createWasmMemory(pages: number): WasmMemory {
   return new wasmApi.Memory({ initial: pages });
 }
 
+export function compileWasm(bytes: Uint8Array): WasmModule {
+  return new wasmApi.Module(bytes);
+}
+
 /** The module's exports, instantiated with `imports`. */
-export function instantiate(bytes: Uint8Array, imports: object): Record<string, unknown> {
-  return new wasmApi.Instance(new wasmApi.Module(bytes), imports).exports;
+export function instantiate(module: WasmModule, imports: object): Record<string, unknown> {
+  return new wasmApi.Instance(module, imports).exports;
 }

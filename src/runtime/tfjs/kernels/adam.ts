@@ -5,8 +5,9 @@
 // parameters of an MLP 784-1200-1200-10 (measured), a third of a training
 // step; a plain JS loop over wasm's heap was no faster (~30–60 ms). Here the
 // moments m and v live in our own wasm memory (nothing else reads them), w and
-// g are copied in, adam-simd-module.ts updates all three in place four lanes at
-// a time, and the new w goes back as a fresh tensor.
+// g are copied in, adam.c (in our wasm module, instantiated on that memory)
+// updates all three in place four lanes at a time, and the new w goes back as
+// a fresh tensor.
 //
 // The new weight must be a new tensor, never an in-place rewrite of the old
 // one: wasm's matmul caches a packed copy of its weight operand keyed by the
@@ -14,7 +15,8 @@
 // forward pass on stale weights.
 import { tf } from "../tf.js";
 import { createWasmMemory } from "../wasm-api.js";
-import { instantiateAdamSimd, type AdamSimdFn } from "./adam-simd-module.js";
+import { MIN_MEMORY_PAGES } from "./module-binary.js";
+import { instantiateKernels, STACK_BYTES } from "./module.js";
 
 /** Scalars of one update; bias corrections are folded in by the caller. */
 export interface AdamUpdateAttrs {
@@ -52,10 +54,11 @@ const padded = (n: number) => Math.ceil(n / 4) * 4;
  */
 export function createFusedAdamState(): FusedAdamState | undefined {
   if (tf.getBackend() !== "wasm") return undefined;
-  const memory = createWasmMemory(1);
-  const adam: AdamSimdFn = instantiateAdamSimd(memory);
+  const memory = createWasmMemory(MIN_MEMORY_PAGES);
+  // The module's stack is the memory's first STACK_BYTES; the moments and scratch follow.
+  const { adam } = instantiateKernels(memory, STACK_BYTES);
   const slots = new Map<string, { m: number; v: number; length: number }>();
-  let top = 0; // bytes in use
+  let top = STACK_BYTES; // bytes in use
   let scratch = { w: 0, g: 0, capacity: 0 };
 
   const reserve = (elements: number): number => {
@@ -88,13 +91,13 @@ export function createFusedAdamState(): FusedAdamState | undefined {
       new Float32Array(memory.buffer, scratch.w, length).set(backend.typedArrayFromHeap(w));
       new Float32Array(memory.buffer, scratch.g, length).set(backend.typedArrayFromHeap(g));
       const { beta1, beta2, stepSize, epsHat, l2, decay } = attrs;
-      adam(scratch.w, scratch.g, slot.m, slot.v, padded(length) * 4, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, epsHat, l2, decay);
+      adam({ w: scratch.w, g: scratch.g, m: slot.m, v: slot.v, n: padded(length), beta1, c1: 1 - beta1, beta2, c2: 1 - beta2, step: stepSize, eps: epsHat, l2, decay });
       // tf.tensor copies into wasm's heap at once, so the scratch can be reused.
       return tf.tensor(new Float32Array(memory.buffer, scratch.w, length), w.shape, "float32");
     },
     dispose() {
       slots.clear();
-      top = 0;
+      top = STACK_BYTES;
       scratch = { w: 0, g: 0, capacity: 0 };
     },
   };

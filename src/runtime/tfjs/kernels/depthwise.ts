@@ -1,7 +1,7 @@
 // A 3×3 depthwise convolution kernel for tfjs's wasm backend, registered as
 // the tfjs kernel "CompactorDepthwise3x3" (so tf.profile names it). tfjs
 // wasm's FusedDepthwiseConv2D (XNNPACK) ran MobileNetV2's 17 depthwise convs
-// at 2–5 GFLOP/s, ~20% of its tfjs time; conv-kernels.c's plain f32x4 loop ran the
+// at 2–5 GFLOP/s, ~20% of its tfjs time; depthwise.c's plain f32x4 loop ran the
 // same shapes 1.2–1.6× faster (measured, same inputs). It runs inside tfjs's
 // own WebAssembly memory (module.ts): it reads the tensors where tfjs keeps
 // them and writes into an output tfjs allocated, so nothing is copied.
@@ -9,7 +9,7 @@
 // Inference only (gradientDepth 0): tfjs records no gradient for a kernel it
 // does not know, so training keeps tfjs's depthwise conv.
 import { tf } from "../tf.js";
-import { type ConvActivation, convKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
+import { type ConvActivation, heapKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
 
 export const KERNEL_NAME = "CompactorDepthwise3x3";
 
@@ -31,7 +31,7 @@ const CLAMP: Readonly<Record<ConvActivation, [number, number]>> = Object.freeze(
 });
 
 function depthwise3x3Kernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const kernels = convKernels();
+  const kernels = heapKernels();
   const { x, filter, bias } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias?: tf.TensorInfo };
   const a = attrs as unknown as Depthwise3x3Attrs;
   const [n, h, w, c] = x.shape as [number, number, number, number];
@@ -39,7 +39,10 @@ function depthwise3x3Kernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; 
   const out = kernelOutput([n, oh, ow, c], "float32");
   const at = (t: tf.TensorInfo) => kernels.offsetOf(t);
   const [lo, hi] = CLAMP[a.activation];
-  kernels.dwconv3x3(at(x), at(filter), bias ? at(bias) : 0, at(out), n, h, w, c, oh, ow, a.strides[0], a.strides[1], a.padTopLeft[0], a.padTopLeft[1], lo, hi);
+  kernels.dwconv3x3({
+    in: at(x), w: at(filter), bias: bias ? at(bias) : 0, out: at(out), N: n, H: h, W: w, C: c, OH: oh, OW: ow,
+    sh: a.strides[0], sw: a.strides[1], padT: a.padTopLeft[0], padL: a.padTopLeft[1], lo, hi,
+  });
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Inference-only LSTM recurrence on our wasm kernel (conv-kernels.c's
+// Inference-only LSTM recurrence on our wasm kernel (lstm.c's
 // lstm_direction), for recurrent-fused.ts: ONNX's default activations, no
 // peepholes, no clip, hidden size a multiple of 4, on the wasm backend. The
 // input projection X·W arrives as a tensor in tfjs's heap; per step the kernel
@@ -7,7 +7,7 @@
 // The JS loop it replaces spent ~45% of the LSTM fixture's time at batch 8
 // (node --cpu-prof): scalar multiply-adds and Math.exp/Math.tanh per unit.
 import { tf } from "../tf.js";
-import { convKernels, type KernelSwitch, ownKernelsApply, runOwnKernel, withScratch } from "./module.js";
+import { heapKernels, type KernelSwitch, ownKernelsApply, runOwnKernel, withScratch } from "./module.js";
 
 export const lstmKernel: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -34,7 +34,7 @@ export function lstmOnWasm(req: LstmRequest): tf.Tensor[] | undefined {
   const { seq, batch, hidden: H, dirs, batchFirst } = req;
   if (!lstmKernel.enabled || !ownKernelsApply() || H % 4 !== 0) return undefined;
   return runOwnKernel(lstmKernel, () => {
-    const k = convKernels();
+    const k = heapKernels();
     const G = 4 * H;
     const rows4 = Math.ceil(batch / 4) * 4;
     const stateDims = batchFirst ? [batch, dirs, H] : [dirs, batch, H];
@@ -49,7 +49,7 @@ export function lstmOnWasm(req: LstmRequest): tf.Tensor[] | undefined {
     const y = withScratch(k, [G * H, G, rows4 * H, rows4 * H, rows4 * G], ([panels, b, h, c, tmp]) =>
       k.output(yDims, (yOut) => {
         for (let d = 0; d < dirs; d++) {
-          k.packPanels(k.offsetOf(req.r) + d * H * G * 4, panels!, H, G);
+          k.packPanels({ w: k.offsetOf(req.r) + d * H * G * 4, u: panels!, C: H, K: G });
           const heap = k.heap();
           const biasView = heap.subarray(b! / 4, b! / 4 + G);
           for (let j = 0; j < G; j++) biasView[j] = bias ? (bias[d * 2 * G + j] as number) + (bias[d * 2 * G + G + j] as number) : 0;
@@ -61,7 +61,10 @@ export function lstmOnWasm(req: LstmRequest): tf.Tensor[] | undefined {
           }
           const proj = k.offsetOf(req.projected) + d * seq * batch * G * 4;
           const reverse = req.reverseOnly || d === 1;
-          k.lstmDirection(proj, panels!, b!, h!, c!, tmp!, yOut + dirOffset(d) * 4, seq, batch, rows4, H, batchFirst ? 1 : 0, reverse ? 1 : 0, tStride, bStride);
+          k.lstmDirection({
+            proj, panels: panels!, bias: b!, h: h!, c: c!, tmp: tmp!, y: yOut + dirOffset(d) * 4, seq, batch, rows4, H,
+            batchFirst: batchFirst ? 1 : 0, reverse: reverse ? 1 : 0, yTStride: tStride, yBStride: bStride,
+          });
           const after = k.heap();
           for (let bi = 0; bi < batch; bi++) {
             yH.set(after.subarray(h! / 4 + bi * H, h! / 4 + (bi + 1) * H), stateAt(d, bi));

@@ -1,7 +1,9 @@
-// The conv-kernels.c module, instantiated on tfjs's own wasm memory, and what
-// its callers share: tfjs's allocator, tensor offsets in that memory, outputs
-// allocated there, and prepared weights (Winograd transforms, packed panels)
-// cached per weight tensor.
+// Our wasm module (module.c: every kernel's C file), compiled once and
+// instantiated on a memory: tfjs's own wasm heap for the inference kernels
+// (heapKernels()), the optimizer's own memory for Adam (adam.ts). For the
+// heap instance, what its callers share: tfjs's allocator, tensor offsets in
+// that memory, outputs allocated there, and prepared weights (Winograd
+// transforms, packed panels) cached per weight tensor.
 //
 // Sharing tfjs's memory means our kernels read inputs and write outputs in
 // place: a copy in and a copy out per conv measured as much as the 1×1 conv
@@ -10,8 +12,9 @@
 // pins the tfjs packages to exactly 4.22.0 (no caret), and the kernel tests
 // fail if those internals move.
 import { tf } from "../tf.js";
-import { instantiate, type WasmGlobal, type WasmMemory } from "../wasm-api.js";
-import { CONV_KERNELS_WASM_BASE64 } from "./conv-kernels-wasm.js";
+import { compileWasm, instantiate, type WasmGlobal, type WasmMemory, type WasmModule } from "../wasm-api.js";
+import { MODULE_WASM_BASE64 } from "./module-binary.js";
+import { bindExports, type KernelExports } from "./module-exports.js";
 
 /** What we use of tfjs's wasm backend (tfjs-backend-wasm 4.22). */
 interface WasmBackendInternals {
@@ -26,18 +29,24 @@ interface WasmBackendInternals {
   disposeData(dataId: object): boolean;
 }
 
-/** The exports of conv-kernels.c (byte offsets and sizes; see there). */
-interface Exports {
-  winogradFilter(g: number, u: number, c: number, k: number, kp: number): void;
-  winogradConv(xp: number, u: number, bias: number, y: number, v: number, m: number, n: number, hp: number, wp: number, c: number, k: number, kp: number, oh: number, ow: number, tb: number, act: number): void;
-  packPanels(w: number, u: number, c: number, k: number): void;
-  pointwise(x: number, u: number, bias: number, y: number, pixels: number, c: number, k: number, act: number, scratch: number): void;
-  dwconv3x3(x: number, w: number, bias: number, out: number, n: number, h: number, w_: number, c: number, oh: number, ow: number, sh: number, sw: number, padT: number, padL: number, lo: number, hi: number): void;
-  transposeInner(x: number, out: number, n: number, a: number, b: number): void;
-  lstmDirection(proj: number, panels: number, bias: number, h: number, c: number, tmp: number, y: number, seq: number, batch: number, rows4: number, hidden: number, batchFirst: number, reverse: number, yTStride: number, yBStride: number): void;
+/** Our module's shadow stack (C locals that do not fit in registers). */
+export const STACK_BYTES = 64 * 1024;
+
+let compiled: WasmModule | undefined;
+
+/**
+ * The module's functions on `memory`, its stack the STACK_BYTES below
+ * `stackTop` (a block of that memory the caller owns).
+ */
+export function instantiateKernels(memory: WasmMemory, stackTop: number): KernelExports {
+  compiled ??= compileWasm(Buffer.from(MODULE_WASM_BASE64, "base64"));
+  const exports = instantiate(compiled, { env: { memory } });
+  (exports.__stack_pointer as { value: number } & WasmGlobal).value = stackTop;
+  return bindExports(exports);
 }
 
-export interface ConvKernels extends Exports {
+/** Our kernels on tfjs's heap, with what their callers need of that heap. */
+export interface HeapKernels extends KernelExports {
   /** tfjs's heap as floats; take it again after any allocation (growth replaces it). */
   heap(): Float32Array;
   malloc(bytes: number): number;
@@ -60,11 +69,8 @@ export interface KernelSwitch {
 export type ConvActivation = "linear" | "relu" | "relu6";
 export const ACTIVATION_CODE: Readonly<Record<ConvActivation, number>> = { linear: 0, relu: 1, relu6: 2 };
 
-/** Our module's shadow stack (C locals that do not fit in registers). */
-const STACK_BYTES = 64 * 1024;
-
 /** One instance per wasm backend instance (a re-registered backend has a new memory). */
-const instances = new WeakMap<object, ConvKernels>();
+const instances = new WeakMap<object, HeapKernels>();
 
 /** Our kernels run where tensors live in wasm's heap, outside any gradient recording (training keeps tfjs's differentiable kernels). */
 export function ownKernelsApply(): boolean {
@@ -120,23 +126,13 @@ export function runOwnKernel<T>(on: KernelSwitch, body: () => T): T | undefined 
   }
 }
 
-export function convKernels(): ConvKernels {
+export function heapKernels(): HeapKernels {
   const backend = tf.backend() as unknown as WasmBackendInternals;
   const existing = instances.get(backend.wasm);
   if (existing) return existing;
-  const bytes = Buffer.from(CONV_KERNELS_WASM_BASE64, "base64");
-  if (sectionIds(bytes).includes(DATA_SECTION)) throw new Error("conv-kernels.wasm has a data segment: instantiating it would overwrite tfjs's heap");
-  const exports = instantiate(bytes, { env: { memory: backend.wasm.asm.memory } });
   const stack = backend.wasm._malloc(STACK_BYTES);
-  (exports.__stack_pointer as { value: number } & WasmGlobal).value = stack + STACK_BYTES;
-  const kernels: ConvKernels = {
-    winogradFilter: exports.winograd_filter as Exports["winogradFilter"],
-    winogradConv: exports.winograd_conv as Exports["winogradConv"],
-    packPanels: exports.pack_panels as Exports["packPanels"],
-    pointwise: exports.pointwise as Exports["pointwise"],
-    dwconv3x3: exports.dwconv3x3 as Exports["dwconv3x3"],
-    transposeInner: exports.transpose_inner as Exports["transposeInner"],
-    lstmDirection: exports.lstm_direction as Exports["lstmDirection"],
+  const kernels: HeapKernels = {
+    ...instantiateKernels(backend.wasm.asm.memory, stack + STACK_BYTES),
     heap: () => backend.wasm.HEAPF32,
     malloc(size) {
       const offset = backend.wasm._malloc(size);
@@ -164,34 +160,16 @@ export function convKernels(): ConvKernels {
   return kernels;
 }
 
-const DATA_SECTION = 11;
-
-/** The ids of a wasm binary's sections, in order. */
-function sectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
-  for (let i = 8; i < bytes.length; ) {
-    ids.push(bytes[i++]!);
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[i++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) break;
-    }
-    i += size;
-  }
-  return ids;
-}
-
 /** Prepared weights by kind and the weight's data id (a new id whenever a variable is assigned). */
-const prepared = new WeakMap<ConvKernels, Map<string, WeakMap<object, number>>>();
-const releasePrepared = new FinalizationRegistry<{ kernels: ConvKernels; offset: number }>(({ kernels, offset }) => kernels.free(offset));
+const prepared = new WeakMap<HeapKernels, Map<string, WeakMap<object, number>>>();
+const releasePrepared = new FinalizationRegistry<{ kernels: HeapKernels; offset: number }>(({ kernels, offset }) => kernels.free(offset));
 
 /**
  * The offset of `w` prepared by `prepare` (which reads the weight at `source`
  * and writes `bytes` bytes at `out`), made once per weight tensor and freed
  * when that tensor is garbage-collected.
  */
-export function preparedWeight(k: ConvKernels, kind: string, w: tf.Tensor, bytes: number, prepare: (source: number, out: number) => void): number {
+export function preparedWeight(k: HeapKernels, kind: string, w: tf.Tensor, bytes: number, prepare: (source: number, out: number) => void): number {
   let kinds = prepared.get(k);
   if (!kinds) prepared.set(k, (kinds = new Map()));
   let byId = kinds.get(kind);
@@ -212,7 +190,7 @@ export function preparedWeight(k: ConvKernels, kind: string, w: tf.Tensor, bytes
 }
 
 /** Runs `body` with heap blocks of the given float counts, freed afterwards (0 floats → offset 0, no block). */
-export function withScratch<T>(k: ConvKernels, floats: readonly number[], body: (offsets: number[]) => T): T {
+export function withScratch<T>(k: HeapKernels, floats: readonly number[], body: (offsets: number[]) => T): T {
   const offsets: number[] = [];
   try {
     for (const n of floats) offsets.push(n > 0 ? k.malloc(n * 4) : 0);
@@ -225,7 +203,7 @@ export function withScratch<T>(k: ConvKernels, floats: readonly number[], body: 
 /**
  * Registers one of our kernels with tfjs under `kernelName` (once), so it
  * runs through tfjs's engine (tf.profile names it) while reading and writing
- * tfjs's memory through convKernels(). tfjs records no gradient for a kernel
+ * tfjs's memory through heapKernels(). tfjs records no gradient for a kernel
  * it does not know: callers use these only when ownKernelsApply().
  */
 export function ensureKernel(kernelName: string, kernelFunc: (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo): void {

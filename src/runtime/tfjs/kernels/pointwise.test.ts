@@ -1,4 +1,4 @@
-// The 1×1 convolution on our matrix kernel (conv-kernels.c through
+// The 1×1 convolution on our matrix kernel (pointwise.c through
 // pointwise.ts): onnxruntime's values for every case it accepts, and exactly
 // the convs it is meant for (its run counter, so a silent fallback fails).
 import { beforeAll, describe, expect, it } from "vitest";

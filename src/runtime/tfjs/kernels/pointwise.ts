@@ -1,4 +1,4 @@
-// Inference-only 1×1 convolution through our matrix kernel (conv-kernels.c),
+// Inference-only 1×1 convolution through our matrix kernel (pointwise.c, gemm.c),
 // used by ops/conv.ts in place of tfjs's fused conv: NHWC pixels are already
 // the rows of a [pixels × C]·[C × K] product, so the kernel reads the input
 // where it is and writes the output in place (a strided conv first gathers
@@ -6,7 +6,7 @@
 // ungrouped float32 1×1 convs without pads, with K a multiple of 4 and at
 // least MIN_INPUT_CHANNELS input channels.
 import type { tf } from "../tf.js";
-import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
+import { ACTIVATION_CODE, type ConvActivation, convDims, heapKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
 
 export const pointwise: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -38,8 +38,8 @@ export function pointwiseConv2d(
   if (pixels === 0) return undefined;
 
   return runOwnKernel(pointwise, () => {
-    const k = convKernels();
-    const u = preparedWeight(k, "panels", w, Math.ceil(kOut / 8) * 8 * c * 4, (source, out) => k.packPanels(source, out, c, kOut));
+    const k = heapKernels();
+    const u = preparedWeight(k, "panels", w, Math.ceil(kOut / 8) * 8 * c * 4, (source, out) => k.packPanels({ w: source, u: out, C: c, K: kOut }));
     const strided = sh !== 1 || sw !== 1;
     const y = withScratch(k, [4 * (c + kOut), strided ? pixels * c : 0], ([scratch, gathered]) => {
       if (strided) {
@@ -56,7 +56,7 @@ export function pointwiseConv2d(
       }
       const input = strided ? gathered! : k.offsetOf(x);
       const b = bias ? k.offsetOf(bias) : 0;
-      return k.output([n, oh, ow, kOut], (out) => k.pointwise(input, u, b, out, pixels, c, kOut, ACTIVATION_CODE[activation], scratch!));
+      return k.output([n, oh, ow, kOut], (out) => k.pointwise({ x: input, u, bias: b, y: out, pixels, C: c, K: kOut, act: ACTIVATION_CODE[activation], scratch: scratch! }));
     });
     return y as tf.Tensor4D;
   });

@@ -2,24 +2,24 @@
 // "CompactorChannelsTranspose", in tfjs's wasm memory (module.ts). tfjs
 // wasm's Transpose moved ~4 ns per element on these permutations, ten times
 // a Relu's pass (1×3×224×224 to NHWC: 0.46–0.60 ms, ours 0.09–0.12 ms;
-// measured under load). conv-kernels.c's loop is a plain (N, A, B) → (N, B, A)
+// measured under load). transpose.c's loop is a plain (N, A, B) → (N, B, A)
 // copy for a short channel or spatial side (≤ 16, as at a graph's input or
 // before Flatten); with both sides long tfjs's Transpose was faster and runs.
 // Inference only: under a gradient tape tf.transpose runs, whose gradient
 // tfjs knows.
 import { tf } from "../tf.js";
-import { convKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
+import { heapKernels, ensureKernel, kernelOutput, ownKernelsApply } from "./module.js";
 
 export const TRANSPOSE_KERNEL_NAME = "CompactorChannelsTranspose";
 
 /** Switch for tests and benchmarks that compare with tfjs's Transpose. */
 export const channelsTranspose = { enabled: true };
 
-/** conv-kernels.c's SHORT: the longest side its loop takes. */
+/** transpose.c's SHORT: the longest side its loop takes. */
 const SHORT = 16;
 
 function channelsTransposeKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const kernels = convKernels();
+  const kernels = heapKernels();
   const { x } = inputs as { x: tf.TensorInfo };
   const toChannelsLast = Boolean(attrs?.toChannelsLast);
   const [n, ...rest] = x.shape as number[];
@@ -29,7 +29,7 @@ function channelsTransposeKernel({ inputs, attrs }: { inputs: tf.NamedTensorInfo
   const spatial = inner.reduce((p, d) => p * d, 1);
   const out = kernelOutput(toChannelsLast ? [n!, ...inner, channels] : [n!, channels, ...inner], x.dtype as "float32" | "int32");
   const [a, bb] = toChannelsLast ? [channels, spatial] : [spatial, channels];
-  kernels.transposeInner(kernels.offsetOf(x), kernels.offsetOf(out), n!, a, bb);
+  kernels.transposeInner({ in: kernels.offsetOf(x), out: kernels.offsetOf(out), N: n!, A: a, B: bb });
   return out;
 }
 

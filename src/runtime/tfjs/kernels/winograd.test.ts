@@ -1,4 +1,4 @@
-// The Winograd 3×3 convolution (conv-kernels.c through winograd.ts): it must give
+// The Winograd 3×3 convolution (winograd.c through winograd.ts): it must give
 // onnxruntime's values for every geometry it accepts, take exactly the convs
 // it is meant for (checked by its run counter, so a silent fallback fails),
 // leave training to tfjs's differentiable kernels, and see new weights when a
@@ -12,7 +12,7 @@ import { compareOutputs } from "../../compare.js";
 import { initBackend } from "../backends.js";
 import { compile } from "../compile.js";
 import { tf } from "../tf.js";
-import { convKernels, KernelMemoryError } from "./module.js";
+import { heapKernels, KernelMemoryError } from "./module.js";
 import { winograd } from "./winograd.js";
 
 beforeAll(async () => {
@@ -136,7 +136,7 @@ describe("Winograd path selection", () => {
   it("falls back to tfjs's kernel when its memory does not fit in the wasm heap", async () => {
     const graph = convGraph({ ...base, bias: true });
     const compiled = await compile(graph, { backend: "wasm" });
-    const kernels = convKernels();
+    const kernels = heapKernels();
     const malloc = kernels.malloc;
     // Simulated: the heap refuses the transformed filter / scratch (no model here is large enough).
     kernels.malloc = (bytes: number) => {

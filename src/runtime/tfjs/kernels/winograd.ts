@@ -1,5 +1,5 @@
 // Inference-only 3×3 convolution through our Winograd kernel
-// (conv-kernels.c), used by ops/conv.ts in place of tfjs's fused conv when it
+// (winograd.c), used by ops/conv.ts in place of tfjs's fused conv when it
 // applies: no gradient being recorded, the wasm backend, a 3×3 filter, stride
 // 1, dilation 1, one group, float32, and channel counts that are multiples of
 // 4. Anything else returns undefined and the caller runs tfjs's kernel.
@@ -8,7 +8,7 @@
 // checks; the output is written in place. The transformed filter (36/9 = 4×
 // the filter's bytes) is made once per filter tensor (module.ts).
 import type { tf } from "../tf.js";
-import { ACTIVATION_CODE, type ConvActivation, convDims, convKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
+import { ACTIVATION_CODE, type ConvActivation, convDims, heapKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
 
 export const winograd: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -38,13 +38,13 @@ export function winogradConv2d(
   if (n === 0 || oh <= 0 || ow <= 0) return undefined;
 
   return runOwnKernel(winograd, () => {
-    const k = convKernels();
+    const k = heapKernels();
     const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
     const [hp, wp] = [Math.max(h + pt, tilesH * 4 + 2), Math.max(wd + pl, tilesW * 4 + 2)];
     const kp = padTo8(kOut);
     // A multiple of 4 (the matrix kernel's rows), no more than the tiles there are.
     const tb = Math.min(TILE_BLOCK, Math.ceil((n * tilesH * tilesW) / 4) * 4);
-    const u = preparedWeight(k, "winograd", w, 36 * kp * c * 4, (g, out) => k.winogradFilter(g, out, c, kOut, kp));
+    const u = preparedWeight(k, "winograd", w, 36 * kp * c * 4, (g, out) => k.winogradFilter({ g, u: out, C: c, K: kOut, Kp: kp }));
     const sizes = [n * hp * wp * c, 36 * tb * c, 36 * tb * kp];
     const y = withScratch(k, sizes, ([xp, v, m]) => {
       // The input, zero-padded: one copy per image row, zeros only where no
@@ -68,7 +68,9 @@ export function winogradConv2d(
         }
       }
       const b = bias ? k.offsetOf(bias) : 0;
-      return k.output([n, oh, ow, kOut], (out) => k.winogradConv(xp!, u, b, out, v!, m!, n, hp, wp, c, kOut, kp, oh, ow, tb, ACTIVATION_CODE[activation]));
+      return k.output([n, oh, ow, kOut], (out) =>
+        k.winogradConv({ xp: xp!, u, bias: b, y: out, v: v!, m: m!, N: n, Hp: hp, Wp: wp, C: c, K: kOut, Kp: kp, OH: oh, OW: ow, tb, act: ACTIVATION_CODE[activation] }),
+      );
     });
     return y as tf.Tensor4D;
   });
