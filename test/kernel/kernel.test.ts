@@ -44,7 +44,7 @@ describe("compactor Jupyter kernel", () => {
   }, 900_000);
 
   it("executes test/kernel/kernel-smoke.ipynb with nbclient", async () => {
-    const { status, output } = await runPython(["run_notebook.py", path.join(HERE, "kernel-smoke.ipynb")]);
+    const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "test", "kernel", "kernel-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);
