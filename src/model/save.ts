@@ -3,7 +3,7 @@
 // runtime for it exists, and compared with the in-memory graph. An export that
 // a runtime would read differently fails loudly instead of shipping.
 import { stat } from "node:fs/promises";
-import { CompactorError, FormatError } from "../core/errors.js";
+import { CompactorError, FormatError, UnsupportedOpError } from "../core/errors.js";
 import type { Graph } from "../graph/types.js";
 import type { FileFormat } from "../formats/format.js";
 import { formatByExtension, formatNamed, formatNames } from "../formats/registry.js";
@@ -17,6 +17,12 @@ export interface SaveReport {
   readonly bytes: number;
   /** Largest output difference, relative to the output's largest magnitude, between the saved file (run where it is deployed) and the in-memory graph. */
   readonly maxRelativeError: number;
+  /**
+   * The runtime the in-memory graph ran on for that comparison: "tfjs" (an independent
+   * implementation), or "ort" when the graph has ops only onnxruntime runs (quantized
+   * integer and contrib ops), where the check is of the file's encoding alone.
+   */
+  readonly checkedAgainst: "tfjs" | "ort";
 }
 
 export interface SaveOptions {
@@ -26,16 +32,27 @@ export interface SaveOptions {
   readonly tolerance?: number;
 }
 
-/** How a saved file of each format is checked: the worst relative output difference from the in-memory graph. */
-type SaveCheck = (graph: Graph, path: string, format: FileFormat) => Promise<number>;
+/** How a saved file of each format is checked: the worst relative output difference from the in-memory graph, and what that graph ran on. */
+type SaveCheck = (graph: Graph, path: string, format: FileFormat) => Promise<{ worst: number; checkedAgainst: SaveReport["checkedAgainst"] }>;
 
-/** onnxruntime on the file read back, against the in-memory graph on the tfjs runtime. */
+/**
+ * onnxruntime on the file read back, against the in-memory graph on the tfjs
+ * runtime. A quantized graph (DequantizeLinear, QLinearConv, MatMulNBits, …) has
+ * ops the tfjs runtime refuses by name; it is then run on onnxruntime in memory
+ * too, which still catches a file that encodes the graph wrongly, and the report
+ * says which reference was used.
+ */
 const checkWithOnnxruntime: SaveCheck = async (graph, path, format) => {
   const saved = await format.readModel!(path);
   const feeds = randomInputs(graph, { seed: 1, batch: 2 });
   const fromFile = await withRunner("ort", saved, (r) => r.run(feeds));
-  const inMemory = await withRunner("tfjs", graph, (r) => r.run(feeds));
-  return Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel));
+  let checkedAgainst: SaveReport["checkedAgainst"] = "tfjs";
+  const inMemory = await withRunner("tfjs", graph, (r) => r.run(feeds)).catch((error: unknown) => {
+    if (!(error instanceof UnsupportedOpError)) throw error;
+    checkedAgainst = "ort";
+    return withRunner("ort", graph, (r) => r.run(feeds));
+  });
+  return { worst: Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel)), checkedAgainst };
 };
 
 /** One line per model format that can be written; a format without one cannot be saved unchecked. */
@@ -59,7 +76,7 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
   const check = SAVE_CHECKS[format.name];
   if (!check) throw new Error(`format "${format.name}" writes models but has no save check in model/save.ts`);
   await format.writeModel!(graph, path);
-  const worst = await check(graph, path, format);
+  const { worst, checkedAgainst } = await check(graph, path, format);
   if (!(worst <= tolerance)) {
     throw new CompactorError(
       `saved ${path}, but its outputs when read back differ from the in-memory model by ${worst.toExponential(2)} ` +
@@ -67,5 +84,5 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
       { file: path, details: { maxRelativeError: worst } },
     );
   }
-  return { path, format: format.name, bytes: (await stat(path)).size, maxRelativeError: worst };
+  return { path, format: format.name, bytes: (await stat(path)).size, maxRelativeError: worst, checkedAgainst };
 }
