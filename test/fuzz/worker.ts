@@ -57,9 +57,9 @@ async function readAny(path: string): Promise<void> {
   else await load(path);
 }
 
-async function outcomeOf(path: string, probe?: Probe): Promise<Outcome> {
+async function outcomeOf(path: string, read: (path: string) => Promise<unknown>, probe?: Probe): Promise<Outcome> {
   try {
-    await (probe ? misbehave(probe) : readAny(path));
+    await (probe ? misbehave(probe) : read(path));
     return { kind: "read" };
   } catch (e) {
     if (e instanceof CompactorError) return { kind: "refused", error: e.name, message: e.message.slice(0, 300) };
@@ -72,13 +72,14 @@ async function main(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const target = fuzzTarget(input.target);
   const seeds = readSeeds(target, input.root);
+  const read = target.read ?? readAny;
   const caseDir = mkdtempSync(join(tmpdir(), `fuzz-${target.name}-`));
   try {
     if (input.from === 0) {
       // The unmutated seeds must read: otherwise the campaign proves nothing.
       const failures: string[] = [];
       for (const s of seeds) {
-        const outcome = await outcomeOf(target.place(caseDir, s.path, s.bytes));
+        const outcome = await outcomeOf(target.place(caseDir, join(input.root, s.path), s.bytes), read);
         if (outcome.kind !== "read") failures.push(`${s.path}: ${outcome.error}: ${outcome.message}`);
       }
       port.postMessage({ type: "seeds-read", failures } satisfies WorkerMessage);
@@ -89,7 +90,7 @@ async function main(input: WorkerInput): Promise<void> {
       port.postMessage({ type: "start", index: c.index } satisfies WorkerMessage);
       const bytes = applyMutations(byPath.get(c.seed)!, c.mutations, target.json);
       const probe = input.probe?.at === c.index ? input.probe.kind : undefined;
-      const outcome = await outcomeOf(target.place(caseDir, c.seed, bytes), probe);
+      const outcome = await outcomeOf(target.place(caseDir, join(input.root, c.seed), bytes), read, probe);
       port.postMessage({ type: "end", index: c.index, outcome } satisfies WorkerMessage);
     }
     port.postMessage({ type: "finished" } satisfies WorkerMessage);

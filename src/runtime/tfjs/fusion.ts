@@ -7,7 +7,6 @@
 import type { Graph, Node } from "../../graph/types.js";
 import type { Attrs } from "./ops/types.js";
 
-export const FUSED_ACTIVATION = "fusedActivation";
 export type FusedActivation = "relu" | "relu6";
 
 export interface Fusion {
@@ -42,7 +41,8 @@ function activationOf(node: Node, attrs: Attrs, constant: (name: string) => Arra
   const bound = (i: number, attr: string): number | undefined => {
     const name = node.inputs[i];
     if (name) return constant(name)?.[0];
-    return (attrs[attr] as number | undefined) ?? (i === 1 ? -Infinity : Infinity);
+    const value = attrs[attr];
+    return typeof value === "number" ? value : i === 1 ? -Infinity : Infinity;
   };
   const [min, max] = [bound(1, "min"), bound(2, "max")];
   if (min !== 0) return undefined;

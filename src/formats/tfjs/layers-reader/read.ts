@@ -74,9 +74,13 @@ export function decodeLayersModel(json: LayersModelJson, weights: ReadonlyMap<st
   const layerName = (l: KerasLayer) => l.name ?? (l.config?.name as string | undefined) ?? "layer";
 
   const addInput = (layer: KerasLayer, name: string): { value: string; rank: number } => {
+    if (layer.config === null || typeof layer.config !== "object") throw new FormatError(`${file}: input layer "${layerName(layer)}" has no config`, { file });
     const shape = (layer.config.batch_input_shape ?? layer.config.batchInputShape) as (number | null)[] | undefined;
     if (!Array.isArray(shape)) throw new FormatError(`${file}: input layer "${layerName(layer)}" has no batch_input_shape`, { file });
     const dtype = INPUT_TYPES[(layer.config.dtype as string | undefined) ?? "float32"] ?? "float32";
+    if (!shape.every((d) => d === null || (Number.isInteger(d) && d >= 0 && d < 2 ** 31))) {
+      throw new FormatError(`${file}: input layer "${layerName(layer)}" has batch_input_shape ${JSON.stringify(shape)}; each entry must be null or a non-negative integer`, { file });
+    }
     const dims: Dim[] = shape.map((d, i) => (typeof d === "number" ? d : i === 0 ? "batch" : `${name}_dim${i}`));
     return { value: b.input(unique(name), dtype, dims), rank: dims.length };
   };
@@ -108,15 +112,15 @@ export function decodeLayersModel(json: LayersModelJson, weights: ReadonlyMap<st
       int64: (vs, suffix) => b.initializer(unique(`${prefix}/${suffix}`), int64([vs.length], vs)),
       num: (key, fallback) => {
         const v = config[key];
-        if (typeof v === "number") return v;
+        if (typeof v === "number" && Number.isFinite(v)) return v;
         if (fallback !== undefined && (v === undefined || v === null)) return fallback;
-        return fail(`config "${key}" must be a number, got ${JSON.stringify(v)}`);
+        return fail(`config "${key}" must be a finite number, got ${JSON.stringify(v)}`);
       },
       nums: (key, fallback) => {
         const v = config[key];
-        if (Array.isArray(v) && v.every((x) => typeof x === "number")) return v as number[];
+        if (Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isFinite(x))) return v as number[];
         if (fallback !== undefined && (v === undefined || v === null)) return [...fallback];
-        return fail(`config "${key}" must be a list of numbers, got ${JSON.stringify(v)}`);
+        return fail(`config "${key}" must be a list of finite numbers, got ${JSON.stringify(v)}`);
       },
       str: (key, fallback) => {
         const v = config[key];
@@ -136,8 +140,12 @@ export function decodeLayersModel(json: LayersModelJson, weights: ReadonlyMap<st
       const result = entry.convert(ctx);
       return { value: result.output, rank: result.rank };
     } catch (e) {
-      if (!(e instanceof LayerFailure)) throw e;
-      problems.push(`layer "${name}" (${layer.class_name}): ${e.message}`);
+      if (e instanceof LayerFailure) problems.push(`layer "${name}" (${layer.class_name}): ${e.message}`);
+      else if (e instanceof RangeError || e instanceof TypeError) {
+        // A config value no check above anticipated (a size of 1e12, an axis past the rank) broke the conversion:
+        // the file is inconsistent, and the user learns which layer and how.
+        problems.push(`layer "${name}" (${layer.class_name}): its config and weights do not fit together (${e.message})`);
+      } else throw e;
       return undefined;
     }
   };

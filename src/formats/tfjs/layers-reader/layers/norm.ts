@@ -6,7 +6,9 @@ import type { LayerContext, LayerEntry, LayerResult } from "./types.js";
 function axisOf(c: LayerContext, rank: number): number {
   const raw = c.config.axis;
   const axis = Array.isArray(raw) ? Number(raw[0]) : typeof raw === "number" ? raw : -1;
-  return axis < 0 ? axis + rank : axis;
+  const resolved = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(resolved) || resolved < 1 || resolved >= rank) c.fail(`axis ${JSON.stringify(raw)} is not a feature axis of a rank-${rank} input`);
+  return resolved;
 }
 
 function batchNorm(c: LayerContext): LayerResult {

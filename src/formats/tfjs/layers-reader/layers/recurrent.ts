@@ -35,6 +35,10 @@ function recurrent(op: "LSTM" | "GRU" | "RNN"): (c: LayerContext) => LayerResult
     const units = c.num("units");
     const order = ORDER[op]!;
     const gates = order.length;
+    const kernelDims = c.weight("kernel").dims;
+    if (!Number.isInteger(units) || units <= 0 || kernelDims[kernelDims.length - 1] !== gates * units) {
+      c.fail(`units ${units} does not match the kernel's shape [${kernelDims.join(", ")}] (${gates} gates × units)`);
+    }
     const x = c.onnx("Transpose", [c.inputs[0]!], { perm: [1, 0, 2] }, "time_major")[0]!;
     const w = onnxWeight(c.weight("kernel"), order);
     const r = onnxWeight(c.weight("recurrent_kernel"), order);
