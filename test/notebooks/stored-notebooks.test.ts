@@ -12,8 +12,10 @@ import { MAX_NOTEBOOK_BYTES, inspectNotebook, notebookFiles, notebookProblems } 
 const files = notebookFiles();
 
 describe("committed notebooks", () => {
-  it("include the quick start and the distillation tutorial", () => {
-    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["01-quickstart.ipynb", "04-distillation.ipynb"]));
+  it("include the quick start and the pruning, quantization, distillation and pipeline tutorials", () => {
+    expect(files.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(["01-quickstart.ipynb", "02-pruning.ipynb", "03-quantization.ipynb", "04-distillation.ipynb", "06-pipeline.ipynb"]),
+    );
   });
 
   for (const file of files) {
