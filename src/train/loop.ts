@@ -19,11 +19,17 @@ import { shiftImages } from "./augment.js";
 import { seededRandom } from "./random.js";
 import { trainingView, type TrainingView } from "./live.js";
 import type { BatchRecord, EpochRecord, ResolvedOptions, TrainMetrics } from "./options.js";
+import { maskedTraining } from "./masks.js";
+import type { ScheduledUpdate, WeightMasks } from "../model/sparsity.js";
 
 export interface TrainResult {
   readonly graph: Graph;
   readonly metrics: TrainMetrics;
   readonly history: EpochRecord[];
+  /** The pruning masks after the run (ONNX layout), when the run had masks or a schedule. */
+  readonly masks?: WeightMasks;
+  /** The mask updates a gradual schedule made. */
+  readonly pruningUpdates?: readonly ScheduledUpdate[];
 }
 
 /** Live tensors after each epoch, for leak checks (tests read it from the history). */
@@ -53,7 +59,11 @@ export async function trainCompiled(
   let step = 0;
   let interrupted = false;
   let parallel: ParallelTrainer | undefined;
+  // Masked weights stay zero: masks are applied now and after every optimizer update.
+  const masked = maskedTraining(model, options.pruning, totalSteps);
+  let masks: WeightMasks | undefined;
   try {
+    masked?.apply();
     parallel = await startParallel(graph, model, io, variables, options, backend);
     for (let epoch = 1; epoch <= options.epochs && !interrupted; epoch++) {
       const epochStart = performance.now();
@@ -72,6 +82,7 @@ export async function trainCompiled(
         const x = options.augment && options.augment.shift > 0 ? { ...batch, x: shiftImages(batch.x, options.augment.shift, shiftRandom) } : batch;
         lr = learningRate(step, schedule);
         const result = await trainStep(model, io, variables, optimizer, x, options, step, lr, epoch, parallel);
+        masked?.afterStep(step);
         const n = batch.y.length;
         lossSum += result.loss * n;
         correct += result.correct;
@@ -100,8 +111,10 @@ export async function trainCompiled(
       options.onEpoch?.(record);
       view?.epoch(record, options.epochs);
     }
+    masks = masked?.exportMasks();
   } finally {
     optimizer.dispose();
+    masked?.dispose();
     await parallel?.close();
   }
 
@@ -123,7 +136,7 @@ export async function trainCompiled(
     `${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
       (metrics.validationAccuracy !== null ? ` · test acc ${(metrics.validationAccuracy * 100).toFixed(2)}%` : ""),
   );
-  return { graph: await model.exportGraph(), metrics, history };
+  return { graph: await model.exportGraph(), metrics, history, ...(masked && masks ? { masks, pruningUpdates: masked.updates } : {}) };
 }
 
 function selectTrainable(graph: Graph, model: TrainableModel, options: ResolvedOptions): Map<string, tf.Variable> {
