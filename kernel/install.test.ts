@@ -26,6 +26,9 @@ describe("kernelspec install", () => {
       expect(spec).toMatchObject({ display_name: "TypeScript (compactor)", language: "typescript", interrupt_mode: "message" });
       expect(spec.argv.slice(2)).toEqual(["kernel", "--connection-file", "{connection_file}"]);
       expect(readFileSync(path.join(dir, "logo-32x32.png")).subarray(1, 4).toString()).toBe("PNG");
+      // What url-mode figures load from <base>/kernelspecs/compactor/plotly.min.js.
+      expect(spec.env).toEqual({ COMPACTOR_KERNEL_NAME: "compactor" });
+      expect(readFileSync(path.join(dir, "plotly.min.js"), "utf8")).toContain("window.Plotly = Plotly");
       uninstall({ prefix });
       expect(existsSync(dir)).toBe(false);
       expect(() => uninstall({ prefix })).toThrow(/no kernelspec at/);

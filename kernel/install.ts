@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { OptionError } from "../src/core/errors.js";
+import { PLOTLY_FILE, plotlyJsPath } from "../src/display/plotly-source.js";
 import { jupyterUserDataDir, packageRoot } from "./paths.js";
 
 export const DEFAULT_KERNEL_NAME = "compactor";
@@ -55,16 +56,20 @@ export function kernelJson(name: string): Record<string, unknown> {
     // Interrupts as messages reach the control thread even when the main thread is
     // stuck outside vm (code after an await); SIGINT from a frontend still works.
     interrupt_mode: "message",
+    // Figures in "url" mode load plotly.js from this kernelspec's folder, which the
+    // Jupyter server serves at <base>/kernelspecs/<name>/: the kernel needs its name.
+    env: { COMPACTOR_KERNEL_NAME: name },
     metadata: { debugger: false },
   };
 }
 
-/** Write the kernelspec; returns its folder. Replaces an earlier install of the same name. */
+/** Write the kernelspec (kernel.json, logos, plotly.min.js for figures); returns its folder. Replaces an earlier install of the same name. */
 export function install(options: KernelspecLocation = {}): string {
   const dir = kernelspecDir(options);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(options.name ?? DEFAULT_KERNEL_NAME), null, 2) + "\n");
   for (const logo of LOGOS) copyFileSync(path.join(REPO, "kernel", "logos", logo), path.join(dir, logo));
+  copyFileSync(plotlyJsPath(), path.join(dir, PLOTLY_FILE));
   return dir;
 }
 

@@ -87,7 +87,7 @@ export async function convertFile(input: string, output: string, options: Conver
   await outFormat.writeWeights(weights, output);
   await verifyWeightsReadBack(weights, output, outFormat);
   const rows = [...weights].map(([name, t]): ConvertRow => ({ kind: "tensor", from: tensorText(name, t), to: tensorText(name, t) }));
-  const saved: SaveReport = { path: output, format: outFormat.name, bytes: await bytesOnDisk(output), maxRelativeError: 0 };
+  const saved: SaveReport = { path: output, format: outFormat.name, bytes: await bytesOnDisk(output), maxRelativeError: 0, checkedAgainst: "weights" };
   return { input: source, output: saved, rows, summary: `${weights.size} tensors, read back bit for bit` };
 }
 

@@ -2,12 +2,13 @@ import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
 import { liveDisplay, progress, liveCurve } from "./live.js";
 import { setDisplaySink } from "./sink.js";
 import { recordingSink } from "../../test/helpers/recording-sink.js";
-import { PLOTLY_MIME, resetPlotlyInline } from "./plotly.js";
+import { PLOTLY_MIME, SVG_MIME } from "./plotly.js";
+import { resetPlotlyMode, setPlotlyMode } from "./plotly-source.js";
 
 describe("live displays", () => {
   beforeEach(() => {
     vi.useFakeTimers();
-    resetPlotlyInline();
+    resetPlotlyMode();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -61,9 +62,10 @@ describe("live displays", () => {
     expect(last.options?.live).toBe("final");
   });
 
-  it("liveCurve redraws a figure; the library goes out once, in its own output, on rich sinks", () => {
+  it("liveCurve redraws a figure; in inline mode the library goes out once, in its own output, on rich sinks", () => {
     const r = recordingSink(true);
     setDisplaySink(r.sink);
+    setPlotlyMode("inline");
     const curve = liveCurve({ title: "loss", series: ["train", "test"] });
     curve.push("train", 0, 2);
     curve.push("train", 1, 1);
@@ -76,12 +78,25 @@ describe("live displays", () => {
     expect((final.bundle![PLOTLY_MIME] as { data: { y: number[] }[] }).data.map((d) => d.y)).toEqual([[2, 1], [1.5]]);
     expect(final.bundle!["text/html"]).not.toContain("window.Plotly = Plotly");
     expect(final.bundle!["text/plain"]).toContain("train █▁ last 1");
+    expect(final.bundle![SVG_MIME]).toMatch(/^<svg [^>]*><title>loss<\/title>/);
     expect(() => curve.push("val", 0, 1)).toThrow(/must be one of \[train, test\]/);
+  });
+
+  it("liveCurve in url mode (the default) sends no library: each redraw loads it from the kernelspec", () => {
+    const r = recordingSink(true);
+    setDisplaySink(r.sink);
+    const curve = liveCurve({ title: "loss", series: ["train"] });
+    curve.push("train", 0, 2);
+    curve.done();
+    expect(r.calls.every((c) => !String(c.bundle!["text/html"] ?? "").includes("window.Plotly = Plotly"))).toBe(true);
+    expect(r.calls[0]!.bundle!["text/html"]).toContain('"kernelspecs/"');
+    expect(r.calls[0]!.bundle!["text/html"]).toContain("<svg ");
   });
 
   it("liveCurve sends no library on a text-only sink", () => {
     const r = recordingSink(false);
     setDisplaySink(r.sink);
+    setPlotlyMode("inline");
     const curve = liveCurve({ series: ["loss"] });
     curve.push("loss", 0, 1);
     curve.done();

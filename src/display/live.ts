@@ -20,7 +20,8 @@ import { randomUUID } from "node:crypto";
 import { toMimeBundle } from "./bundle.js";
 import { displaySink } from "./sink.js";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
-import { figureDivHtml, figureText, isPlotlyInlined, markPlotlyInlined, plotlyLibraryScript, PLOTLY_MIME, type PlotlyFigure } from "./plotly.js";
+import { figureBundle, plotlyLibraryHtml, type PlotlyFigure } from "./plotly.js";
+import { isPlotlyInlined, markPlotlyInlined, plotlyMode } from "./plotly-source.js";
 import { progressLine } from "./text.js";
 import { escapeHtml } from "./bundle.js";
 import { mustBeOneOf } from "../core/errors.js";
@@ -163,20 +164,18 @@ export function liveCurve(options: LiveCurveOptions): LiveCurve {
       margin: { t: options.title ? 40 : 20, r: 20, b: 40, l: 50 },
     },
   });
-  // Redraws replace the output, so the plotly.js library must live in an output of its
-  // own (sent once, before the curve) or the final saved notebook would lack it.
+  // Redraws replace the output, so in inline mode the plotly.js library must live in an
+  // output of its own (sent once, before the curve) or the final saved notebook would lack it.
   const view = () => {
     const fig = figure();
-    return {
-      [JUPYTER_DISPLAY]: (): MimeBundle => ({ [PLOTLY_MIME]: fig, "text/html": figureDivHtml(fig), "text/plain": figureText(fig) }),
-    };
+    return { [JUPYTER_DISPLAY]: (): MimeBundle => figureBundle(fig, { library: false }) };
   };
   let started = false;
   const start = () => {
     started = true;
     const sink = displaySink();
-    if (sink.rich && !isPlotlyInlined()) {
-      sink.display({ "text/html": `<script type="text/javascript">\n${plotlyLibraryScript()}\n</script>`, "text/plain": "" });
+    if (sink.rich && plotlyMode().mode === "inline" && !isPlotlyInlined()) {
+      sink.display({ "text/html": plotlyLibraryHtml(), "text/plain": "" });
       markPlotlyInlined();
     }
   };

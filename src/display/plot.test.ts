@@ -1,11 +1,12 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { plot } from "./plot.js";
-import { PLOTLY_MIME, resetPlotlyInline, figureBundle, figurePage, plotlyLibraryScript, type PlotlyFigure } from "./plotly.js";
+import { PLOTLY_MIME, SVG_MIME, figureBundle, figurePage, type PlotlyFigure } from "./plotly.js";
+import { resetPlotlyMode } from "./plotly-source.js";
 import { toMimeBundle } from "./bundle.js";
 import { OptionError } from "../core/errors.js";
 
 describe("plot", () => {
-  beforeEach(() => resetPlotlyInline());
+  beforeEach(() => resetPlotlyMode());
 
   it("builds line figures with all three MIME types", () => {
     const fig = plot.line(
@@ -21,26 +22,24 @@ describe("plot", () => {
     expect(json.layout).toMatchObject({ title: { text: "loss" }, xaxis: { title: { text: "epoch" } }, yaxis: { type: "log" } });
     expect(b["text/plain"]).toBe(["loss", "train loss █▅▃▁ last 1 · min 1 max 3 · 4 points", "test loss  █▁ last 1.2 · min 1.2 max 3.2 · 2 points"].join("\n"));
     expect(b["text/html"]).toContain('class="compactor-plot"');
+    expect(b[SVG_MIME]).toContain("<polyline");
   });
 
-  it("inlines plotly.js in the first figure's HTML only, until reset", () => {
-    const first = toMimeBundle(plot.line([1, 2]))["text/html"] as string;
-    const second = toMimeBundle(plot.bar({ x: ["a", "b"], y: [1, 2] }))["text/html"] as string;
-    expect(first.length).toBeGreaterThan(1_000_000);
-    expect(first).toContain("window.Plotly = Plotly");
-    expect(second.length).toBeLessThan(5_000);
-    expect(second).not.toContain("window.Plotly = Plotly");
-    expect(second).toContain("if (window.Plotly)");
-    resetPlotlyInline();
-    expect((toMimeBundle(plot.line([1]))["text/html"] as string).length).toBeGreaterThan(1_000_000);
-  });
-
-  it("keeps the inlined library from closing its script tag", () => {
-    const script = plotlyLibraryScript();
-    expect(script).not.toMatch(/<\/script/i);
-    const html = figureBundle({ data: [{ y: [1], name: "</script><b>" }] })["text/html"] as string;
-    const loaderPart = html.slice(html.lastIndexOf('<div id="compactor-plot-'));
-    expect(loaderPart.match(/<\/script>/g)).toHaveLength(1);
+  it("builds scatter plots and histograms whose bins travel as bars", () => {
+    const s = toMimeBundle(plot.scatter({ x: [1, 2, 3], y: [3, 1, 2], name: "p" }))[PLOTLY_MIME] as PlotlyFigure;
+    expect(s.data[0]).toMatchObject({ type: "scatter", mode: "markers", x: [1, 2, 3] });
+    const h = plot.histogram(
+      [
+        { values: [0.1, 0.2, 0.25, 0.9], name: "a" },
+        { values: new Float32Array([0.5, 0.55]), name: "b" },
+      ],
+      { size: 0.5, start: 0, end: 1, norm: "percent" },
+    );
+    const json = toMimeBundle(h)[PLOTLY_MIME] as PlotlyFigure;
+    expect(json.data.map((t) => t.y)).toEqual([[75, 25], [0, 100]]);
+    expect(json.data[0]).toMatchObject({ type: "bar", x: [0.25, 0.75], width: 0.5, opacity: 0.6 });
+    expect(json.layout).toMatchObject({ barmode: "overlay", bargap: 0, yaxis: { title: { text: "percent" } } });
+    expect(() => plot.histogram({ values: ["x"] as unknown as number[] }, { norm: "odd" as "count" })).toThrow(/series 0: "values" must be an array of numbers.*norm must be one of/);
   });
 
   it("builds heatmaps for confusion matrices", () => {
@@ -53,7 +52,7 @@ describe("plot", () => {
     );
     const b = toMimeBundle(fig);
     const json = b[PLOTLY_MIME] as PlotlyFigure;
-    expect(json.data[0]).toMatchObject({ type: "heatmap", z: [[5, 1], [0, 4]], texttemplate: "%{z}", x: ["cat", "dog"] });
+    expect(json.data[0]).toMatchObject({ type: "heatmap", z: [[5, 1], [0, 4]], texttemplate: "%{z}", x: ["cat", "dog"], colorscale: "Blues", reversescale: true });
     expect(json.layout).toMatchObject({ yaxis: { autorange: "reversed", type: "category" } });
     expect(b["text/plain"]).toBe("confusion\ntrace 0 heatmap 2×2\n  █▁\n  ▁█");
   });
@@ -75,8 +74,8 @@ describe("plot", () => {
   });
 
   it("writes a standalone page that loads plotly from a given path", () => {
-    const page = figurePage({ data: [{ y: [1] }], layout: { title: { text: "T<x>" } } }, "plotly.js");
-    expect(page).toContain('<script type="text/javascript" src="plotly.js"></script>');
-    expect(page).toContain("<title>Tx</title>");
+    const page = figurePage({ data: [{ y: [1] }], layout: { title: { text: "T<x>" } } }, "plotly.min.js");
+    expect(page).toContain('<script type="text/javascript" src="plotly.min.js"></script>');
+    expect(page).toContain("<title>T</title>");
   });
 });

@@ -4,8 +4,11 @@
 //   plot({ data, layout })                                  a raw Plotly figure
 //   plot.line([{ x, y, name }, …], { title, xaxis, yaxis }) lines; a bare number[] or one series works too
 //   plot.bar({ x: ["a", "b"], y: [1, 2], name }, { title }) bars; several series are grouped
+//   plot.scatter({ x, y, name }, options)                   markers only
+//   plot.histogram(values, { bins, title })                 counts per bin; several { values, name } overlay
 //   plot.heatmap(matrix, { x, y, title })                   e.g. a confusion matrix, cells labelled
 import { OptionError } from "../core/errors.js";
+import { binValues } from "./bins.js";
 import { asFigure, type Figure, type PlotlyFigure, type PlotlyTrace } from "./plotly.js";
 
 export interface Series {
@@ -80,6 +83,17 @@ function line(input: SeriesInput, options: PlotOptions = {}): Figure {
   return asFigure({ data, layout: layout(options) });
 }
 
+function scatter(input: SeriesInput, options: PlotOptions = {}): Figure {
+  const data: PlotlyTrace[] = toSeries(input, "plot.scatter").map((s) => ({
+    type: "scatter",
+    mode: "markers",
+    name: s.name,
+    x: s.x ?? s.y.map((_, i) => i),
+    y: s.y,
+  }));
+  return asFigure({ data, layout: layout(options) });
+}
+
 function bar(input: SeriesInput, options: PlotOptions = {}): Figure {
   const data: PlotlyTrace[] = toSeries(input, "plot.bar").map((s) => ({
     type: "bar",
@@ -88,6 +102,56 @@ function bar(input: SeriesInput, options: PlotOptions = {}): Figure {
     y: s.y,
   }));
   return asFigure({ data, layout: { ...layout(options), barmode: "group" } });
+}
+
+export interface HistogramSeries {
+  values: ArrayLike<number>;
+  name?: string;
+}
+
+export interface HistogramOptions extends PlotOptions {
+  /** About how many bins (default: Sturges' rule); or exact bins with start, end and size. */
+  bins?: number;
+  start?: number;
+  end?: number;
+  size?: number;
+  /** What a bar's height is (default "count"). */
+  norm?: "count" | "percent" | "probability";
+}
+
+function isNumeric(values: unknown): values is ArrayLike<number> {
+  return (ArrayBuffer.isView(values) && !(values instanceof DataView)) || isNumberArray(values);
+}
+
+/**
+ * Counts per bin, computed here: Plotly gets the counts as bars (a layer of a million
+ * weights stays a small figure), and the static picture draws the same bins. Several
+ * series share one set of bins and overlay.
+ */
+function histogram(input: ArrayLike<number> | HistogramSeries | readonly HistogramSeries[], options: HistogramOptions = {}): Figure {
+  const list: HistogramSeries[] = isNumeric(input) ? [{ values: input }] : Array.isArray(input) ? [...(input as HistogramSeries[])] : [input as HistogramSeries];
+  const problems = list.flatMap((s, i) => (s && isNumeric(s.values) ? [] : [`series ${i}: "values" must be an array of numbers (or a typed array)`]));
+  const norm = options.norm ?? "count";
+  if (!["count", "percent", "probability"].includes(norm)) problems.push(`norm must be one of [count, percent, probability], got ${JSON.stringify(norm)}`);
+  if (problems.length) throw new OptionError(`plot.histogram: ${problems.join("; ")}. Pass number[], a typed array, or { values, name } (or an array of them).`);
+  const all = list.flatMap((s) => Array.from(s.values));
+  const shared = binValues(all, options);
+  const end = shared.start + shared.counts.length * shared.size;
+  const data: PlotlyTrace[] = list.map((s) => {
+    const bins = binValues(s.values, { start: shared.start, end, size: shared.size });
+    const total = bins.counts.reduce((a, b) => a + b, 0) || 1;
+    const scale = norm === "percent" ? 100 / total : norm === "probability" ? 1 / total : 1;
+    return {
+      type: "bar",
+      name: s.name,
+      x: bins.counts.map((_, i) => shared.start + (i + 0.5) * shared.size),
+      y: bins.counts.map((c) => c * scale),
+      width: shared.size,
+      ...(list.length > 1 ? { opacity: 0.6 } : {}),
+    };
+  });
+  const yaxis = options.yaxis ?? (norm === "count" ? "count" : norm);
+  return asFigure({ data, layout: { ...layout({ ...options, yaxis }), barmode: "overlay", bargap: 0 } });
 }
 
 export interface HeatmapOptions extends PlotOptions {
@@ -120,7 +184,9 @@ function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions
     z: matrix,
     x: (options.x ?? [...Array(cols).keys()]).map(String),
     y: (options.y ?? [...Array(rows).keys()]).map(String),
+    // Plotly's Blues runs dark to light: reversed, the big counts (a confusion matrix's diagonal) are dark.
     colorscale: options.colorscale ?? "Blues",
+    ...(options.colorscale === undefined ? { reversescale: true } : {}),
     ...(labels ? { texttemplate: "%{z}", hoverongaps: false } : {}),
   };
   const base = layout(options);
@@ -133,8 +199,10 @@ function heatmap(matrix: readonly (readonly number[])[], options: HeatmapOptions
 export interface Plot {
   (figure: PlotlyFigure): Figure;
   line: typeof line;
+  scatter: typeof scatter;
   bar: typeof bar;
+  histogram: typeof histogram;
   heatmap: typeof heatmap;
 }
 
-export const plot: Plot = Object.assign((figure: PlotlyFigure) => fromFigure(figure), { line, bar, heatmap });
+export const plot: Plot = Object.assign((figure: PlotlyFigure) => fromFigure(figure), { line, scatter, bar, histogram, heatmap });

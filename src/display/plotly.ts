@@ -1,19 +1,24 @@
 // Plotly figures as MIME bundles that render everywhere:
 //   application/vnd.plotly.v1+json  JupyterLab / VS Code with a Plotly renderer;
 //   text/html                       classic Notebook, JupyterLab without it, nbconvert HTML:
-//                                   a div plus a guarded loader. The installed plotly.js-dist
-//                                   is inlined ONCE per session (the first figure's HTML
-//                                   defines window.Plotly); later figures wait for it.
-//                                   Nothing is fetched from the network.
+//                                   a div holding the static picture, and a loader that draws
+//                                   the interactive figure over it once plotly.js is on the
+//                                   page (how it gets there, per session: plotly-source.ts);
+//   image/svg+xml                   the static picture alone (svg/render.ts), for viewers that
+//                                   strip scripts and ignore Plotly JSON, like GitHub's;
 //   text/plain                      a sparkline per trace, for terminals and logs.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { JUPYTER_DISPLAY, type MimeBundle } from "./mime.js";
+import { isPlotlyInlined, markPlotlyInlined, plotlyLibraryScript, plotlyMode } from "./plotly-source.js";
+import { figureLoader, type LoaderSource } from "./plotly-loader.js";
+import { figureSvg } from "./svg/render.js";
+import { titleText } from "./svg/xml.js";
+import { escapeHtml } from "./bundle.js";
 import { sparkline } from "./text.js";
 import { formatCell } from "./table.js";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+export const SVG_MIME = "image/svg+xml";
 
 export interface PlotlyTrace {
   type?: string;
@@ -30,81 +35,66 @@ export interface PlotlyFigure {
   config?: Record<string, unknown>;
 }
 
-let plotlyInlined = false;
-let plotlySource: string | undefined;
-
-/** Forget that plotly.js was inlined: the next figure carries the library again (new session, tests). */
-export function resetPlotlyInline(): void {
-  plotlyInlined = false;
-}
-
-export function isPlotlyInlined(): boolean {
-  return plotlyInlined;
-}
-
-/** Record that the library went out in an output of its own (live figures do this). */
-export function markPlotlyInlined(): void {
-  plotlyInlined = true;
-}
-
-/** Path of the installed plotly.js-dist bundle. */
-export function plotlyJsPath(): string {
-  return createRequire(import.meta.url).resolve("plotly.js-dist/plotly.js");
-}
-
-/** The library as the body of a script tag: `</script` cannot end the tag early, and a CommonJS `module` in the page is hidden. */
-export function plotlyLibraryScript(): string {
-  plotlySource ??= readFileSync(plotlyJsPath(), "utf8");
-  const safe = plotlySource.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
-  return `(function (module, exports, define) {\n${safe}\n}).call(window);\nwindow.dispatchEvent(new Event("compactor-plotly-ready"));`;
-}
-
-function jsonForScript(value: unknown): string {
-  // JSON inside a <script>: escape what could close the tag or start a comment.
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/\u2028|\u2029/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
-}
-
-/** The div plus the loader that draws the figure once window.Plotly exists (now, or when the library script runs). */
-export function figureDivHtml(figure: PlotlyFigure, divId = `compactor-plot-${randomUUID()}`): string {
-  const height = typeof figure.layout?.height === "number" ? figure.layout.height : 360;
-  const loader = `(function () {
-  var fig = ${jsonForScript({ data: figure.data, layout: figure.layout ?? {}, config: { responsive: true, ...(figure.config ?? {}) } })};
-  var id = ${JSON.stringify(divId)};
-  function draw() { window.Plotly.newPlot(id, fig.data, fig.layout, fig.config); }
-  if (window.Plotly) { draw(); return; }
-  // The library comes with the session's first figure; wait for it, and say so if it never comes.
-  var waited = 0;
-  window.addEventListener("compactor-plotly-ready", function () { if (waited >= 0) { waited = -1; draw(); } }, { once: true });
-  var timer = setInterval(function () {
-    if (waited < 0) { clearInterval(timer); return; }
-    if (window.Plotly) { clearInterval(timer); waited = -1; draw(); return; }
-    waited += 100;
-    if (waited > 10000) {
-      clearInterval(timer);
-      var div = document.getElementById(id);
-      if (div) div.textContent = "plotly.js is not loaded on this page: re-run the cell that drew the first figure, or call resetPlotlyInline() and draw again.";
-    }
-  }, 100);
-})();`;
-  return `<div id="${divId}" class="compactor-plot" style="height:${height}px;width:100%"></div>\n<script type="text/javascript">\n${loader}\n</script>`;
-}
-
-/** text/html for a figure: the library the first time in this session, then only the div and loader. */
-export function figureHtml(figure: PlotlyFigure): string {
-  let library = "";
-  if (!plotlyInlined) {
-    library = `<script type="text/javascript">\n${plotlyLibraryScript()}\n</script>\n`;
-    plotlyInlined = true;
+/** The static picture; a renderer bug shows as a message in the picture instead of hiding the figure. */
+export function figureStaticSvg(figure: PlotlyFigure): string {
+  try {
+    return figureSvg(figure);
+  } catch (error) {
+    const message = `static picture failed: ${(error as Error).message}`.replace(/[<>&]/g, "");
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><text x="8" y="24" font-size="12" fill="#a33">${message}</text></svg>`;
   }
-  return library + figureDivHtml(figure);
+}
+
+export interface FigureHtmlOptions {
+  readonly divId?: string;
+  /** How the loader gets plotly.js (default: the session's mode, see plotly-source.ts). */
+  readonly source?: LoaderSource;
+}
+
+function plotlyConfig(figure: PlotlyFigure): Record<string, unknown> {
+  return { responsive: true, ...(figure.config ?? {}) };
+}
+
+/** The div (holding the static picture until plotly.js draws over it) and the loader script. */
+export function figureDivHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}): string {
+  const divId = options.divId ?? `compactor-plot-${randomUUID()}`;
+  const height = typeof figure.layout?.height === "number" ? figure.layout.height : 360;
+  const fig = { data: figure.data, layout: figure.layout ?? {}, config: plotlyConfig(figure) };
+  const loader = figureLoader(fig, divId, options.source ?? plotlyMode());
+  return `<div id="${divId}" class="compactor-plot" style="min-height:${height}px;width:100%">${figureStaticSvg(figure)}${untrustedNote(figure)}</div>\n<script type="text/javascript">\n${loader}\n</script>`;
+}
+
+/**
+ * Hidden by its style everywhere but where the output was sanitized: Jupyter's sanitizer (an
+ * untrusted notebook in the Notebook or JupyterLab) drops the <svg>, the script and every
+ * style, so the reader sees this line instead of an empty box.
+ */
+function untrustedNote(figure: PlotlyFigure): string {
+  const title = titleText(figure.layout?.title);
+  return `<div class="compactor-plot-untrusted" style="display:none">Figure${title ? ` "${escapeHtml(title)}"` : ""}: its picture and script were removed because this notebook is not trusted here. Run the cell, or trust the notebook (File → Trust Notebook), to see it.</div>`;
+}
+
+/** The library in a script tag of its own (inline mode). */
+export function plotlyLibraryHtml(): string {
+  return `<script type="text/javascript">\n${plotlyLibraryScript()}\n</script>`;
+}
+
+/** text/html for a figure: in inline mode the first figure of the session also carries the library. */
+export function figureHtml(figure: PlotlyFigure, options: FigureHtmlOptions = {}): string {
+  let library = "";
+  if (options.source === undefined && plotlyMode().mode === "inline" && !isPlotlyInlined()) {
+    library = plotlyLibraryHtml() + "\n";
+    markPlotlyInlined();
+  }
+  return library + figureDivHtml(figure, options);
 }
 
 /** A whole standalone page (for files the REPL writes): loads plotly.js from `plotlySrc`. */
 export function figurePage(figure: PlotlyFigure, plotlySrc: string, title = "compactor figure"): string {
-  const t = String(figure.layout?.title && typeof figure.layout.title === "object" ? (figure.layout.title as { text?: unknown }).text ?? title : figure.layout?.title ?? title);
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${t.replace(/[<>&]/g, "")}</title>
-<script type="text/javascript" src="${plotlySrc}"></script></head>
-<body>\n${figureDivHtml(figure)}\n</body></html>\n`;
+  const t = titleText(figure.layout?.title) || title;
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(t)}</title>
+<script type="text/javascript" src="${escapeHtml(plotlySrc)}"></script></head>
+<body>\n${figureDivHtml(figure, { source: { mode: "wait" } })}\n</body></html>\n`;
 }
 
 function numbers(values: readonly unknown[] | undefined): number[] {
@@ -145,10 +135,15 @@ function sparklineRow(values: number[]): string {
   return sparkline(values, { width: 60 });
 }
 
-export function figureBundle(figure: PlotlyFigure): MimeBundle {
+/**
+ * All four forms. `library: false` leaves plotly.js out even in inline mode (live figures
+ * send it in an output of their own, since each redraw replaces the figure's output).
+ */
+export function figureBundle(figure: PlotlyFigure, options: { library?: boolean } = {}): MimeBundle {
   return {
     [PLOTLY_MIME]: { data: figure.data, layout: figure.layout ?? {}, config: figure.config ?? {} },
-    "text/html": figureHtml(figure),
+    "text/html": options.library === false ? figureDivHtml(figure) : figureHtml(figure),
+    [SVG_MIME]: figureStaticSvg(figure),
     "text/plain": figureText(figure),
   };
 }

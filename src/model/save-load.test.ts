@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CompactorError, FormatError } from "../core/errors.js";
 import { GraphBuilder } from "../graph/builder.js";
-import { float32 } from "../graph/tensor.js";
+import { float32, makeTensor } from "../graph/tensor.js";
 import { writeNpz } from "../formats/numpy/npz.js";
 import { load } from "./load.js";
 import { Model } from "./model.js";
@@ -21,6 +21,17 @@ function linear() {
   return b.build();
 }
 
+/** linear() with int8 weights dequantized at run time: DequantizeLinear, which only onnxruntime runs. */
+function weightOnlyInt8() {
+  const b = new GraphBuilder({ name: "int8-linear", opset: 17 });
+  const x = b.input("x", "float32", ["N", 3]);
+  const q = b.initializer("w_q", makeTensor("int8", [3, 2], Int8Array.from([20, -20, 40, 10, -60, 20])));
+  const [w] = b.node("DequantizeLinear", [q, b.initializer("w_scale", float32([], [0.05]))]);
+  const [h] = b.node("Gemm", [x, w!, b.initializer("b", float32([2], [0.1, -0.2]))]);
+  b.output(b.node("Relu", [h!])[0]!, "y");
+  return b.build();
+}
+
 const dir = mkdtempSync(join(tmpdir(), "compactor-save-"));
 
 describe("save", () => {
@@ -29,9 +40,21 @@ describe("save", () => {
     const report = await new Model(linear()).save(path);
     expect(report).toMatchObject({ path, format: "onnx", bytes: readFileSync(path).length });
     expect(report.maxRelativeError).toBeLessThan(1e-6);
+    expect(report.checkedAgainst).toBe("tfjs");
     const loaded = await load(path);
     expect(loaded.source).toBe(path);
     expect([...loaded.graph.initializers.keys()].sort()).toEqual(["b", "w"]);
+  });
+
+  it("checks a quantized graph on the tfjs runtime against the file in onnxruntime (QDQ fusion off), and says so", async () => {
+    const path = join(dir, "int8.onnx");
+    const report = await new Model(weightOnlyInt8()).save(path);
+    expect(report.checkedAgainst).toBe("tfjs");
+    expect(report.maxRelativeError).toBeLessThan(1e-6);
+    const loaded = await load(path);
+    expect(loaded.graph.initializers.get("w_q")!.dtype).toBe("int8");
+    // Still a real check: an impossible tolerance fails it.
+    await expect(saveChecked(weightOnlyInt8(), path, { tolerance: -1 })).rejects.toThrow(/differ from the in-memory model/);
   });
 
   it("fails loudly when the check fails, keeping the file for inspection", async () => {

@@ -20,6 +20,13 @@ export interface SaveReport {
   readonly bytes: number;
   /** Largest output difference, relative to the output's largest magnitude, between the saved file (run where it is deployed) and the in-memory graph. */
   readonly maxRelativeError: number;
+  /**
+   * What the saved file was compared with: the in-memory graph on "tfjs" (an independent
+   * implementation) or on "ort" (a TF.js file, whose own loader runs it; or an ONNX graph with
+   * ops only onnxruntime runs — quantized integer and contrib ops — where the check is of the
+   * file's encoding alone), or "weights" (a weights file read back bit for bit).
+   */
+  readonly checkedAgainst: "tfjs" | "ort" | "weights";
 }
 
 export interface SaveOptions {
@@ -29,8 +36,8 @@ export interface SaveOptions {
   readonly tolerance?: number;
 }
 
-/** How a saved file of each format is checked: the worst relative output difference from the in-memory graph. */
-type SaveCheck = (graph: Graph, path: string, format: FileFormat) => Promise<number>;
+/** How a saved file of each format is checked: the worst relative output difference from the in-memory graph, and what that graph ran on. */
+type SaveCheck = (graph: Graph, path: string, format: FileFormat) => Promise<{ worst: number; checkedAgainst: SaveReport["checkedAgainst"] }>;
 
 /**
  * onnxruntime on the file read back, against the in-memory graph on the tfjs
@@ -45,7 +52,7 @@ const checkWithOnnxruntime: SaveCheck = async (graph, path, format) => {
   const quantized = graph.nodes.some((n) => QUANTIZATION_OPS.has(n.opType));
   const fromFile = await withRunner("ort", saved, (r) => r.run(feeds), quantized ? { ortOptimization: "disabled" } : {});
   const inMemory = await withRunner("tfjs", graph, (r) => r.run(feeds));
-  return Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel));
+  return { worst: Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel)), checkedAgainst: "tfjs" };
 };
 
 /** A TF.js model run by TF.js's own loader (opened by `open`), against onnxruntime on the in-memory graph. */
@@ -61,13 +68,13 @@ const checkWithTfjsLoader =
       runner.dispose();
     }
     const reference = await withRunner("ort", graph, (r) => r.run(feeds));
-    return Math.max(0, ...compareOutputs(fromFile, reference).map((d) => (d.mismatch ? Infinity : d.maxRel)));
+    return { worst: Math.max(0, ...compareOutputs(fromFile, reference).map((d) => (d.mismatch ? Infinity : d.maxRel))), checkedAgainst: "ort" };
   };
 
 /** Weights read back must be the graph's initializers, bit for bit. */
 const checkWeightsReadBack: SaveCheck = async (graph, path, format) => {
   await verifyWeightsReadBack(graph.initializers, path, format);
-  return 0;
+  return { worst: 0, checkedAgainst: "weights" };
 };
 
 /** Reads `path` back with `format` and fails, naming them, on any tensor that differs from `weights` in dtype, dims or bits. */
@@ -126,7 +133,7 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
   // A weights format saves the graph's initializers (e.g. PyTorch weights taken to safetensors).
   if (format.writeModel) await format.writeModel(graph, path);
   else await format.writeWeights!(graph.initializers, path);
-  const worst = await check(graph, path, format);
+  const { worst, checkedAgainst } = await check(graph, path, format);
   if (!(worst <= tolerance)) {
     throw new CompactorError(
       `saved ${path}, but its outputs when read back differ from the in-memory model by ${worst.toExponential(2)} ` +
@@ -134,5 +141,5 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
       { file: path, details: { maxRelativeError: worst } },
     );
   }
-  return { path, format: format.name, bytes: await bytesOnDisk(path), maxRelativeError: worst };
+  return { path, format: format.name, bytes: await bytesOnDisk(path), maxRelativeError: worst, checkedAgainst };
 }

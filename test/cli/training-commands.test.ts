@@ -2,7 +2,7 @@
 // (test/global-setup.ts builds dist/): JSON outputs, a recipe recorded in
 // process replays to the same weights, bad recipes fail with "must be one of".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,19 @@ let tmp = "";
 function compactor(...args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "compactor.js"), ...args], { cwd: tmp, encoding: "utf8", timeout: 300_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same, without blocking the test worker: the demo runs for a minute, longer than vitest's RPC waits on a blocked worker. */
+function compactorAsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "compactor.js"), ...args], { cwd: tmp, timeout: 300_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 beforeAll(() => {
@@ -78,29 +91,44 @@ describe("compactor apply / eval", () => {
 });
 
 describe("compactor demo", () => {
-  it("--quick trains, distills, compares and writes a standalone report.html", () => {
+  it("--quick trains, distills, prunes, quantizes, compares and writes a standalone report.html", async () => {
     const report = join(tmp, "report.html");
-    const r = compactor("demo", "--quick", "--out", report, "--json");
+    const r = await compactorAsync("demo", "--quick", "--out", report, "--json");
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result.models.map((m: { model: string }) => m.model)).toEqual(["teacher 784-1200-1200-10", "student alone", "student distilled"]);
+    const names = ["teacher 784-1200-1200-10", "student alone", "student distilled", "distilled, pruned 80%", "pruned, int8"];
+    expect(result.models.map((m: { model: string }) => m.model)).toEqual(names);
     for (const m of result.models) {
       expect(m.accuracy).toBeGreaterThan(0.2);
       expect(m.params).toBeGreaterThan(0);
       expect(m.latencyMs).toBeGreaterThan(0);
+      expect(m.fileBytes).toBeGreaterThan(m.gzipBytes);
     }
-    expect(result.models[2].recipe[0].step).toBe("distill");
+    const [, , distilled, pruned, quantized] = result.models;
+    expect(distilled.recipe.map((s: { step: string }) => s.step)).toEqual(["distill"]);
+    // Each later model's recipe is its parent's plus its own steps, from the same zoo spec.
+    expect(pruned.recipe.map((s: { step: string }) => s.step)).toEqual(["distill", "prune.gradual", "finetune"]);
+    expect(quantized.recipe.map((s: { step: string }) => s.step)).toEqual(["distill", "prune.gradual", "finetune", "quantize.static"]);
+    expect(quantized.from).toBe(distilled.from);
+    // 80% of the weights zero after pruning, and still zero once quantized; the zeros are stored until gzipped.
+    expect(pruned.nonZeroWeights / distilled.nonZeroWeights).toBeCloseTo(0.2, 2);
+    expect(quantized.nonZeroWeights).toBe(pruned.nonZeroWeights);
+    expect(pruned.fileBytes).toBe(distilled.fileBytes);
+    expect(pruned.gzipBytes).toBeLessThan(distilled.gzipBytes * 0.4);
+    // int8 weights: about a quarter of the float file.
+    expect(quantized.fileBytes).toBeLessThan(pruned.fileBytes * 0.3);
     const html = readFileSync(report, "utf8");
     expect(html).toContain("window.Plotly");
-    expect(html.match(/class="compactor-plot"/g)).toHaveLength(4);
+    expect(html.match(/class="compactor-plot"/g)).toHaveLength(5);
     expect(html).not.toMatch(/<script[^>]+src=/);
-  });
+    for (const name of names) expect(html).toContain(name);
+  }, 300_000);
 
-  it("prints the comparison table once in text mode, then the report's path", () => {
+  it("prints the comparison table once in text mode, then the report's path", async () => {
     const report = join(tmp, "report-text.html");
-    const r = compactor("demo", "--quick", "--out", report);
+    const r = await compactorAsync("demo", "--quick", "--out", report);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.match(/comparison on the test split/g)).toHaveLength(1);
     expect(r.stdout).toContain(`report: ${report}`);
-  });
+  }, 300_000);
 });

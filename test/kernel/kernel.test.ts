@@ -49,14 +49,14 @@ describe("compactor Jupyter kernel", () => {
     expect(status).toBe(0);
   }, 1_800_000);
 
-  it("executes notebooks/kernel-smoke.ipynb with nbclient", async () => {
-    const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "notebooks", "kernel-smoke.ipynb")]);
+  it("executes test/kernel/kernel-smoke.ipynb with nbclient", async () => {
+    const { status, output } = await runPython(["run_notebook.py", path.join(ROOT, "test", "kernel", "kernel-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);
 
-  it("executes notebooks/pruning.ipynb: each pruning step shows its tables and Plotly figures", async () => {
-    const { status, output } = await runPython(["run_pruning_notebook.py", path.join(ROOT, "notebooks", "pruning.ipynb")]);
+  it("executes test/kernel/pruning-smoke.ipynb: each pruning step shows its tables and Plotly figures", async () => {
+    const { status, output } = await runPython(["run_pruning_notebook.py", path.join(ROOT, "test", "kernel", "pruning-smoke.ipynb")]);
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);

@@ -1,4 +1,4 @@
-"""Execute notebooks/kernel-smoke.ipynb with nbclient and check each cell's outputs.
+"""Execute test/kernel/kernel-smoke.ipynb with nbclient and check each cell's outputs.
 Run by test/kernel/kernel.test.ts (JUPYTER_PATH points at the installed kernelspec)."""
 import sys
 

@@ -1,4 +1,4 @@
-"""Execute notebooks/pruning.ipynb with nbclient and check that each pruning step shows its
+"""Execute test/kernel/pruning-smoke.ipynb with nbclient and check that each pruning step shows its
 tables (HTML with a text twin) and Plotly figures. Run by test/kernel/kernel.test.ts."""
 import sys
 

@@ -28,6 +28,7 @@ export const applyCommand: Command = {
     const json = {
       output: saved.path,
       bytes: saved.bytes,
+      checkedAgainst: saved.checkedAgainst,
       steps: result.history.map((h) => ({ step: h.step, seconds: h.seconds, metrics: h.metrics })),
     };
     const rows = result.history.map((h) => ({
@@ -36,7 +37,7 @@ export const applyCommand: Command = {
       accuracy: typeof h.metrics.accuracy === "number" ? Number((h.metrics.accuracy * 100).toFixed(2)) : null,
       "samples/s": typeof h.metrics.samplesPerSec === "number" ? Math.round(h.metrics.samplesPerSec) : null,
     }));
-    const text = `${tableText(table(rows, { title: `${modelArg} → ${saved.path}` }))}\nsaved ${saved.path} (${saved.bytes} bytes, max relative error vs onnxruntime ${saved.maxRelativeError.toExponential(2)})`;
+    const text = `${tableText(table(rows, { title: `${modelArg} → ${saved.path}` }))}\nsaved ${saved.path} (${saved.bytes} bytes, max relative error of the file on onnxruntime vs the model on ${saved.checkedAgainst} ${saved.maxRelativeError.toExponential(2)})`;
     return { json, text };
   },
 };

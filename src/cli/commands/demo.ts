@@ -1,5 +1,6 @@
 // compactor demo (what `npm start` runs): MNIST teacher → student alone and
-// distilled → comparison table and report.html.
+// distilled → the distilled student pruned → quantized; one comparison table
+// and report.html.
 import { runDemo } from "../../demo/run.js";
 import type { Command } from "../command.js";
 import { withDisplays } from "../display-to-stderr.js";
@@ -7,7 +8,7 @@ import { stringOption } from "../options.js";
 
 export const demoCommand: Command = {
   name: "demo",
-  summary: "train an MNIST teacher, distill a small student, compare them and write report.html",
+  summary: "train an MNIST teacher, distill a small student, prune and quantize it, compare them all and write report.html",
   usage: "demo [--out report.html] [--quick]",
   help: [
     ["--out <path>", "where to write the HTML report (default report.html)"],
@@ -22,7 +23,7 @@ export const demoCommand: Command = {
     const json = {
       report: result.report,
       seconds: result.seconds,
-      models: result.rows.map((r) => ({ ...r, recipe: result.recipes[r.model] })),
+      models: result.rows.map((r) => ({ ...r, from: result.recipes[r.model]!.from, recipe: result.recipes[r.model]!.steps })),
     };
     // The comparison table was already displayed by the demo itself (on stdout here).
     const text = `report: ${result.report} (${result.seconds.toFixed(0)} s)`;

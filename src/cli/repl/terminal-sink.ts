@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DisplaySink, DisplayOptions } from "../../display/sink.js";
 import type { MimeBundle } from "../../display/mime.js";
-import { figurePage, plotlyJsPath, PLOTLY_MIME, type PlotlyFigure } from "../../display/plotly.js";
+import { figurePage, PLOTLY_MIME, type PlotlyFigure } from "../../display/plotly.js";
+import { PLOTLY_FILE, plotlyJsPath } from "../../display/plotly-source.js";
 
 export interface TerminalSinkOptions {
   output: NodeJS.WritableStream & { isTTY?: boolean };
@@ -73,14 +74,14 @@ export class TerminalSink implements DisplaySink {
     // A terminal keeps its scrollback; clearing would also wipe the user's own input.
   }
 
-  /** Writes `compactor-figure-N.html` (plotly.js beside it, loaded from there) and returns its path. */
+  /** Writes `compactor-figure-N.html` (plotly.min.js beside it, loaded from there) and returns its path. */
   writeFigure(figure: PlotlyFigure): string {
     this.figureDir ??= mkdtempSync(join(tmpdir(), "compactor-figures-"));
-    const library = join(this.figureDir, "plotly.js");
+    const library = join(this.figureDir, PLOTLY_FILE);
     if (!existsSync(library)) copyFileSync(plotlyJsPath(), library);
     this.figureCount++;
     const path = join(this.figureDir, `compactor-figure-${this.figureCount}.html`);
-    writeFileSync(path, figurePage(figure, "plotly.js"));
+    writeFileSync(path, figurePage(figure, PLOTLY_FILE));
     return path;
   }
 }
