@@ -16,9 +16,11 @@ export interface TrainableModel {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** Pure, differentiable; outputs by graph output name. */
   forward(feeds: Record<string, tf.Tensor>, options: ForwardOptions): Record<string, tf.Tensor>;
+  /** Folds shape arithmetic for these input shapes; call before forward() with new shapes (webgpu needs it). */
+  prepare?(feeds: Record<string, { readonly shape: readonly number[] }>): Promise<void>;
   /** New values for state initializers (BatchNorm running stats) from the last training forward. */
   takeStateUpdates(): Map<string, tf.Tensor>;
-  /** The graph with current variable values written back in ONNX layout. */
-  exportGraph(): Graph;
+  /** The graph with current variable values written back in ONNX layout (async: GPU readback). */
+  exportGraph(): Promise<Graph>;
   dispose?(): void;
 }

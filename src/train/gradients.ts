@@ -40,6 +40,7 @@ export async function shardGradients(
   /** A shard's weight in its batch (rows / batch rows): scaling the loss scales the gradients, so combining them is one add each. */
   scale = 1,
 ): Promise<ShardGradients> {
+  await model.prepare?.({ [io.inputName]: { shape: batch.x.dims } });
   const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
   const y = tf.tensor1d(batch.y, "int32");
   let logits: tf.Tensor | undefined;

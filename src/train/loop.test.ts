@@ -74,10 +74,10 @@ class TinyCompiled implements TrainableModel {
     this.pending = new Map();
     return out;
   }
-  exportGraph(): Graph {
+  async exportGraph(): Promise<Graph> {
     const initializers = new Map<string, Tensor>();
     for (const [name, t] of this.graph.initializers) {
-      initializers.set(name, { dtype: "float32", dims: t.dims, data: this.variables.get(name)!.dataSync() as Float32Array });
+      initializers.set(name, { dtype: "float32", dims: t.dims, data: (await this.variables.get(name)!.data()) as Float32Array });
     }
     return { ...this.graph, initializers };
   }

@@ -123,7 +123,7 @@ export async function trainCompiled(
     `${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
       (metrics.validationAccuracy !== null ? ` · test acc ${(metrics.validationAccuracy * 100).toFixed(2)}%` : ""),
   );
-  return { graph: model.exportGraph(), metrics, history };
+  return { graph: await model.exportGraph(), metrics, history };
 }
 
 function selectTrainable(graph: Graph, model: TrainableModel, options: ResolvedOptions): Map<string, tf.Variable> {
@@ -203,6 +203,7 @@ export async function evaluate(model: TrainableModel, io: ModelIO, data: TrainDa
   let count = 0;
   for await (const batch of data.batches(batchSize)) {
     checkBatch(batch, io, "validation");
+    await model.prepare?.({ [io.inputName]: { shape: batch.x.dims } });
     const [loss, predicted] = tf.tidy(() => {
       const x = tf.tensor(batch.x.data, [...batch.x.dims], "float32");
       const logits = model.forward({ [io.inputName]: x }, { training: false, outputs: [io.outputName] })[io.outputName]!;

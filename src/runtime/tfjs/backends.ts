@@ -17,7 +17,8 @@
 // worker threads, each with its own wasm instance (see the training code).
 import { tf } from "./tf.js";
 import { BackendError, OptionError, mustBeOneOf } from "../../core/errors.js";
-import { registerTrainingKernels } from "./gradients/index.js";
+import { activate, firstLine, importOptional } from "./activate.js";
+import { startWebGpu } from "./webgpu/start.js";
 
 /** Backend choices, fastest first as "auto" tries them. */
 export const BACKENDS = ["auto", "tfjs-node-gpu", "tfjs-node", "webgpu", "wasm", "cpu"] as const;
@@ -37,9 +38,9 @@ export interface BackendInfo {
   readonly backend: Exclude<BackendChoice, "auto">;
   /** tfjs's own name for it ("wasm", "cpu", "webgpu", "tensorflow"). */
   readonly tfjsName: string;
-  /** GPU adapter or device description, when it runs on a GPU. */
+  /** GPU adapter or device description; for webgpu on a software adapter, its name and "(software)". */
   readonly adapter?: string;
-  /** Whether it runs on a GPU. */
+  /** Whether it runs on a GPU (false for webgpu on a software adapter). */
   readonly gpu: boolean;
   /** Every backend tried, in order, with the reason each failed. */
   readonly tried: BackendAttempt[];
@@ -49,27 +50,19 @@ type Concrete = Exclude<BackendChoice, "auto">;
 const GPU_BACKENDS: readonly Concrete[] = ["tfjs-node-gpu", "webgpu"];
 const CPU_BACKENDS: readonly Concrete[] = ["tfjs-node", "wasm", "cpu"];
 
-/** Starts one backend or throws with the reason; returns the adapter description for GPUs. */
-type Starter = () => Promise<{ tfjsName: string; gpu: boolean; adapter?: string }>;
-
-// A computed specifier keeps TypeScript and bundlers from requiring optional packages.
-async function importOptional(name: string): Promise<Record<string, unknown>> {
-  const specifier: string = name;
-  return (await import(specifier)) as Record<string, unknown>;
+interface Started {
+  readonly tfjsName: string;
+  readonly gpu: boolean;
+  readonly adapter?: string;
 }
 
-async function activate(tfjsName: string): Promise<void> {
-  // setBackend logs and returns false (rather than throwing) when init fails.
-  const ok = await tf.setBackend(tfjsName);
-  if (!ok || tf.getBackend() !== tfjsName) {
-    throw new Error(`tf.setBackend("${tfjsName}") failed to initialize`);
-  }
-  await tf.ready();
-  // Gradients and the kernels a backend lacks for training (gradients/).
-  registerTrainingKernels(tfjsName);
-}
+/**
+ * Starts one backend or throws with the reason. `allowSoftware`: webgpu may
+ * run on a software adapter (only when webgpu was asked for by name).
+ */
+type Starter = (context: { readonly allowSoftware: boolean }) => Promise<Started>;
 
-async function startNative(gpuBuild: boolean): Promise<{ tfjsName: string; gpu: boolean; adapter?: string }> {
+async function startNative(gpuBuild: boolean): Promise<Started> {
   const pkg = gpuBuild ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node";
   try {
     await importOptional(pkg);
@@ -83,42 +76,7 @@ async function startNative(gpuBuild: boolean): Promise<{ tfjsName: string; gpu: 
   return { tfjsName: "tensorflow", gpu: onGpu, adapter: onGpu ? "CUDA (native TensorFlow)" : undefined };
 }
 
-interface GpuAdapterLike {
-  readonly isFallbackAdapter?: boolean;
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-}
-
-async function startWebGpu(): Promise<{ tfjsName: string; gpu: boolean; adapter?: string }> {
-  const g = globalThis as unknown as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } };
-  if (!g.navigator?.gpu) {
-    let dawn: Record<string, unknown>;
-    try {
-      dawn = await importOptional("webgpu");
-    } catch (e) {
-      throw new Error(`the "webgpu" package (Dawn for Node) is not installed or failed to load (${firstLine(e)}): npm install webgpu`);
-    }
-    const create = dawn.create as ((flags: string[]) => unknown) | undefined;
-    if (typeof create !== "function") throw new Error(`the "webgpu" package has no create() export`);
-    Object.assign(globalThis, (dawn.globals as object | undefined) ?? {});
-    const nav = (g.navigator ?? {}) as Record<string, unknown>;
-    nav.gpu = create([]);
-    if (!g.navigator) Object.defineProperty(globalThis, "navigator", { value: nav, configurable: true, writable: true });
-  }
-  const adapter = await g.navigator!.gpu!.requestAdapter();
-  if (!adapter) throw new Error("navigator.gpu.requestAdapter() found no GPU adapter (no Vulkan/Metal/D3D12 device)");
-  if (adapter.isFallbackAdapter) throw new Error("the only WebGPU adapter is a software fallback, not a GPU");
-  const info = adapter.info ?? {};
-  const description = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(" ") || "unknown adapter";
-  try {
-    await import("@tensorflow/tfjs-backend-webgpu");
-  } catch (e) {
-    throw new Error(`@tensorflow/tfjs-backend-webgpu failed to load (${firstLine(e)})`);
-  }
-  await activate("webgpu");
-  return { tfjsName: "webgpu", gpu: true, adapter: description };
-}
-
-async function startWasm(): Promise<{ tfjsName: string; gpu: boolean }> {
+async function startWasm(): Promise<Started> {
   // Under Node the package's node build (its "main") loads
   // tfjs-backend-wasm-simd.wasm from its own dist/ folder in node_modules, so
   // no setWasmPaths is needed (and calling it after init throws).
@@ -130,7 +88,7 @@ async function startWasm(): Promise<{ tfjsName: string; gpu: boolean }> {
   return { tfjsName: "wasm", gpu: false };
 }
 
-async function startCpu(): Promise<{ tfjsName: string; gpu: boolean }> {
+async function startCpu(): Promise<Started> {
   await import("@tensorflow/tfjs-backend-cpu");
   await activate("cpu");
   return { tfjsName: "cpu", gpu: false };
@@ -143,11 +101,6 @@ const STARTERS: Readonly<Record<Concrete, Starter>> = Object.freeze({
   wasm: startWasm,
   cpu: startCpu,
 });
-
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split("\n")[0] ?? text;
-}
 
 function candidates(choice: BackendChoice, device: Device): readonly Concrete[] {
   if (choice !== "auto") {
@@ -169,16 +122,21 @@ function candidates(choice: BackendChoice, device: Device): readonly Concrete[] 
 /**
  * Starts a tfjs backend. The default is `wasm` (SIMD, one thread under Node):
  * ~30× faster than `cpu` for matmul. "auto" tries tfjs-node-gpu, tfjs-node,
- * webgpu, wasm, cpu in that order; `device: "gpu"` only the GPU ones.
+ * webgpu (on a GPU adapter only), wasm, cpu in that order; `device: "gpu"`
+ * only the GPU ones. `"webgpu"` by name also accepts a software adapter
+ * (lavapipe, SwiftShader), reported with `gpu: false`.
  */
 export async function initBackend(choice: BackendChoice = "wasm", options: { device?: Device } = {}): Promise<BackendInfo> {
   if (!BACKENDS.includes(choice)) throw mustBeOneOf("backend", choice, BACKENDS);
   const device = options.device ?? "auto";
   if (!DEVICES.includes(device)) throw mustBeOneOf("device", device, DEVICES);
   const tried: BackendAttempt[] = [];
+  // Only a request for webgpu by name may land on a software adapter: "auto"
+  // must not prefer lavapipe to wasm, and device "gpu" means a GPU.
+  const allowSoftware = choice === "webgpu" && device !== "gpu";
   for (const backend of candidates(choice, device)) {
     try {
-      const started = await STARTERS[backend]();
+      const started = await STARTERS[backend]({ allowSoftware });
       if (device === "gpu" && !started.gpu) throw new Error(`${backend} started but is not on a GPU`);
       tried.push({ backend });
       return { backend, ...started, tried };
@@ -191,7 +149,8 @@ export async function initBackend(choice: BackendChoice = "wasm", options: { dev
   throw new BackendError(
     `${what}; tried:\n${lines}\n` +
       (device === "gpu"
-        ? `Install @tensorflow/tfjs-node-gpu (CUDA) or the "webgpu" package on a machine with a GPU, or use device "cpu".`
+        ? `Install @tensorflow/tfjs-node-gpu (CUDA) or the "webgpu" package (Dawn, which needs libvulkan1 and the GPU's Vulkan driver) ` +
+          `on a machine with a GPU, or use device "cpu"; scripts/gpu-check.sh reports what a machine lacks.`
         : `Use backend "auto" to fall back to another backend.`),
     { details: { tried } },
   );

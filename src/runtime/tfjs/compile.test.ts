@@ -274,7 +274,7 @@ describe("training state", () => {
   it("exportGraph writes weights back in ONNX layout and dtype", async () => {
     const graph = residualNet();
     const compiled = await compile(graph);
-    const exported = compiled.exportGraph();
+    const exported = await compiled.exportGraph();
     for (const [name, t] of graph.initializers) {
       const e = exported.initializers.get(name)!;
       expect(e.dtype, name).toBe(t.dtype);
@@ -283,7 +283,7 @@ describe("training state", () => {
     }
     const fc = compiled.variables.get("fc.w")!;
     fc.assign(tf.mul(fc, 2) as tf.Tensor);
-    const doubled = compiled.exportGraph().initializers.get("fc.w")!.data as Float32Array;
+    const doubled = (await compiled.exportGraph()).initializers.get("fc.w")!.data as Float32Array;
     expect(doubled[1]).toBeCloseTo((graph.initializers.get("fc.w")!.data as Float32Array)[1]! * 2, 5);
     compiled.dispose();
   });

@@ -16,12 +16,13 @@
 // layout.ts picks (NHWC between conv-like and elementwise ops) and using only
 // tf ops, so tf.grad / tf.variableGrads differentiate through it.
 import { tf } from "./tf.js";
-import { CompactorError, GraphError, ShapeError } from "../../core/errors.js";
+import { BackendError, CompactorError, GraphError, ShapeError } from "../../core/errors.js";
 import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
 import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
 import { OpRegistry, opsetFor } from "./registry.js";
 import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
-import { foldConstants, type FoldedConstants } from "./constants.js";
+import { foldConstants, foldConstantsAsync, type FoldedConstants } from "./constants.js";
+import { readsSynchronously } from "./host-reads.js";
 import { FoldCache, shapeSignature, withInputShapes } from "./specialize.js";
 import { activationFusions, FUSED_ACTIVATION } from "./fusion.js";
 import { alignElementwise, asChannelsLast, asOnnx, held, type Held, type Layout } from "./layout.js";
@@ -54,12 +55,22 @@ export interface CompiledGraph {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** Pure forward; call inside tf.tidy / tf.variableGrads. Feeds in ONNX layout; outputs in ONNX layout. */
   forward(feeds: Record<string, tf.Tensor>, options?: ForwardOptions): Record<string, tf.Tensor>;
+  /**
+   * Folds shape arithmetic for these input shapes ahead of forward(). Needed
+   * before forward() with new shapes on backends that cannot read values
+   * synchronously (webgpu under Node); elsewhere forward() does it on first use.
+   */
+  prepare(feeds: Record<string, { readonly shape: readonly number[] }>): Promise<void>;
   /** Convenience: typed arrays in, Tensors (src/graph/types.ts) out, disposes intermediates. */
   run(feeds: Record<string, Tensor>, options?: { outputs?: string[] }): Promise<Record<string, Tensor>>;
   /** State updates recorded by the last training forward (BatchNorm running stats), to assign after a step. */
   takeStateUpdates(): Map<string, tf.Tensor>;
-  /** A new Graph with the current variable values written back in ONNX layout. */
-  exportGraph(): Graph;
+  /**
+   * A new Graph with the current variable values written back in ONNX layout.
+   * Async because a GPU backend reads its buffers back asynchronously (webgpu's
+   * dataSync needs OffscreenCanvas, which Node lacks).
+   */
+  exportGraph(): Promise<Graph>;
   dispose(): void;
 }
 
@@ -161,8 +172,8 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     constantOf,
   });
 
-  const foldFor = (g: Graph) => foldConstants(g, entries, attrs, isTrainable, (node, index, constantOf) => ctxFor(node, index, constantOf));
-  const generic = foldFor(graph);
+  const foldInputs = { entries, attrs, isTrainable, ctxFor: (node: Node, index: number, constantOf: OpContext["constantOf"]) => ctxFor(node, index, constantOf) };
+  const generic = await foldConstantsAsync(graph, foldInputs);
   const constantOfNode = (folded: FoldedConstants, node: Node) => (i: number) => {
     const v = folded.values.get(node.inputs[i] ?? "");
     return v instanceof Uint8Array ? Int32Array.from(v) : v;
@@ -173,23 +184,38 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   const specialized = new FoldCache(4, generic);
   const allStatic = graph.inputs.every((v) => v.shape?.every((d) => typeof d === "number"));
   const defaultPlans = new WeakMap<FoldedConstants, Node[]>();
+  /** Keeps a signature's fold, or the generic one when specializing folded nothing more. */
+  function remember(key: string, folded: FoldedConstants): FoldedConstants {
+    if (folded !== generic && folded.foldedNodes.size === generic.foldedNodes.size) {
+      for (const t of folded.tensors.values()) t.dispose();
+      folded = generic;
+    }
+    if (folded !== generic) for (const t of folded.tensors.values()) tf.keep(t);
+    specialized.set(key, folded);
+    return folded;
+  }
   /** The fold for these feeds' shapes, made on first use (kept out of the caller's tidy scope). */
   function foldedFor(feeds: Record<string, tf.Tensor>): FoldedConstants {
     // With every input shape declared, compile() folded all there is.
     if (allStatic) return generic;
     const key = shapeSignature(graph, feeds);
-    let folded = specialized.get(key);
-    if (!folded) {
-      const concrete = withInputShapes(graph, feeds);
-      folded = concrete ? foldFor(concrete) : generic;
-      if (folded !== generic && folded.foldedNodes.size === generic.foldedNodes.size) {
-        for (const t of folded.tensors.values()) t.dispose();
-        folded = generic;
-      }
-      if (folded !== generic) for (const t of folded.tensors.values()) tf.keep(t);
-      specialized.set(key, folded);
+    const cached = specialized.get(key);
+    if (cached) return cached;
+    if (!readsSynchronously()) {
+      throw new BackendError(
+        `graph "${graph.name}": input shapes [${key}] were not prepared on the ${tf.getBackend()} backend, which cannot read values synchronously: ` +
+          `await prepare(feeds) before forward() with new input shapes (run() and training do)`,
+        { details: { graph: graph.name, shapes: key } },
+      );
     }
-    return folded;
+    const concrete = withInputShapes(graph, feeds);
+    return remember(key, concrete ? foldConstants(concrete, foldInputs) : generic);
+  }
+  async function prepare(feeds: Record<string, { readonly shape: readonly number[] }>): Promise<void> {
+    const key = shapeSignature(graph, feeds);
+    if (allStatic || specialized.get(key)) return;
+    const concrete = withInputShapes(graph, feeds);
+    remember(key, concrete ? await foldConstantsAsync(concrete, foldInputs) : generic);
   }
 
   const layouts = weightLayouts(graph, entries, attrs);
@@ -350,6 +376,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
 
   async function run(feeds: Record<string, Tensor>, opts: { outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
     checkFeeds(feeds);
+    await prepare(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { shape: t.dims }])));
     const outs = tf.tidy(() => {
       const tfFeeds: Record<string, tf.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) tfFeeds[name] = toTf(t, `input "${name}"`);
@@ -375,13 +402,17 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return taken;
   }
 
-  function exportGraph(): Graph {
+  async function exportGraph(): Promise<Graph> {
     const initializers = new Map<string, Tensor>(graph.initializers);
     for (const [name, v] of variables) {
       const original = graph.initializers.get(name)!;
       const w = layouts.get(name);
-      const values = tf.tidy(() => (w ? w.layout.toOnnx(v, w.attrs, original.dims) : v).dataSync()) as ArrayLike<number>;
-      initializers.set(name, fromTfValues(values, original.dims, original.dtype));
+      const onnx = w ? tf.tidy(() => w.layout.toOnnx(v, w.attrs, original.dims)) : v;
+      try {
+        initializers.set(name, fromTfValues((await onnx.data()) as ArrayLike<number>, original.dims, original.dtype));
+      } finally {
+        if (onnx !== v) onnx.dispose();
+      }
     }
     return { ...graph, initializers };
   }
@@ -394,5 +425,5 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     stateUpdates.clear();
   }
 
-  return { graph, inputNames, outputNames, variables, forward, run, takeStateUpdates, exportGraph, dispose };
+  return { graph, inputNames, outputNames, variables, forward, prepare, run, takeStateUpdates, exportGraph, dispose };
 }

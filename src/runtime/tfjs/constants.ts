@@ -6,6 +6,12 @@
 // its input's shape it returns is fully static, so a symbolic batch dimension
 // stays a run-time value and one compiled graph serves any batch size.
 // Trainable weights never fold: gradients must reach them.
+//
+// Folding reads each folded value back. webgpu under Node cannot read
+// synchronously (its dataSync draws through an OffscreenCanvas, which Node
+// lacks), so the folding is written once as a generator that yields the
+// tensors it needs read, with a synchronous driver (dataSync, for forward()
+// on host backends) and an asynchronous one (data(), for compile and prepare).
 import { tf } from "./tf.js";
 import type { Dim, Graph, Node } from "../../graph/types.js";
 import type { Attrs, OpContext, OpEntry } from "./ops/types.js";
@@ -45,17 +51,37 @@ function foldShape(node: Node, attrs: Attrs, shapes: Map<string, readonly Dim[]>
   return Int32Array.from(picked);
 }
 
+type HostValues = Int32Array | Float32Array | Uint8Array;
+
+/** What folding needs besides the graph: see foldConstants. */
+export interface FoldInputs {
+  readonly entries: readonly OpEntry[];
+  readonly attrs: readonly Attrs[];
+  readonly isTrainable: (name: string) => boolean;
+  readonly ctxFor: (node: Node, index: number, constantOf: (i: number) => Int32Array | Float32Array | undefined) => OpContext;
+}
+
 /**
  * Folds what can be folded. `isTrainable` says which initializers are
  * variables that must stay live; `ctxFor` builds the OpContext a node runs with.
+ * Synchronous: only on backends whose dataSync works (not webgpu under Node).
  */
-export function foldConstants(
-  graph: Graph,
-  entries: readonly OpEntry[],
-  attrs: readonly Attrs[],
-  isTrainable: (name: string) => boolean,
-  ctxFor: (node: Node, index: number, constantOf: (i: number) => Int32Array | Float32Array | undefined) => OpContext,
-): FoldedConstants {
+export function foldConstants(graph: Graph, inputs: FoldInputs): FoldedConstants {
+  const steps = foldSteps(graph, inputs);
+  for (let step = steps.next(); ; step = steps.next(step.value.dataSync() as HostValues)) {
+    if (step.done) return step.value;
+  }
+}
+
+/** foldConstants reading each value with `await data()`: works on every backend. */
+export async function foldConstantsAsync(graph: Graph, inputs: FoldInputs): Promise<FoldedConstants> {
+  const steps = foldSteps(graph, inputs);
+  for (let step = steps.next(); ; step = steps.next((await step.value.data()) as HostValues)) {
+    if (step.done) return step.value;
+  }
+}
+
+function* foldSteps(graph: Graph, { entries, attrs, isTrainable, ctxFor }: FoldInputs): Generator<tf.Tensor, FoldedConstants, HostValues> {
   const values = new Map<string, Int32Array | Float32Array | Uint8Array>();
   const tensors = new Map<string, tf.Tensor>();
   const foldedNodes = new Set<string>();
@@ -75,10 +101,10 @@ export function foldConstants(
     return t;
   };
 
-  graph.nodes.forEach((node, index) => {
+  for (const [index, node] of graph.nodes.entries()) {
     const entry = entries[index]!;
     // Layout-converting ops expect backend layouts the folder does not produce.
-    if (NONDETERMINISTIC.has(node.opType) || entry.layout === "channelsLast" || entry.inputLayouts) return;
+    if (NONDETERMINISTIC.has(node.opType) || entry.layout === "channelsLast" || entry.inputLayouts) continue;
     let outputs: tf.Tensor[] | undefined;
     if (node.opType === "Shape" && (node.domain === "" || node.domain === "ai.onnx")) {
       const dims = foldShape(node, attrs[index]!, shapes);
@@ -89,19 +115,19 @@ export function foldConstants(
       const ctx = ctxFor(node, index, constantOf);
       outputs = tf.tidy(() => entry.run(node.inputs.map(tensorOf), attrs[index]!, ctx));
     }
-    if (!outputs) return;
-    outputs.forEach((t, i) => {
+    if (!outputs) continue;
+    for (const [i, t] of outputs.entries()) {
       const name = node.outputs[i];
       if (!name) {
         t.dispose();
-        return;
+        continue;
       }
       tensors.set(name, t);
       shapes.set(name, t.shape);
-      values.set(name, t.dataSync() as Int32Array | Float32Array | Uint8Array);
-    });
+      values.set(name, yield t);
+    }
     foldedNodes.add(node.name);
-  });
+  }
   // Initializer tensors made only to feed folding are not needed at run time.
   for (const name of graph.initializers.keys()) {
     const t = tensors.get(name);
