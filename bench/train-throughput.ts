@@ -2,7 +2,7 @@
 // trainGraph on a tfjs backend (default wasm), plus a per-kernel profile of
 // one training step. Peer: bench/torch_throughput.py in the same run.
 //
-//   npx vite-node bench/train-throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
+//   npx vite-node bench/train-throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5|resnet8] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
 //
 // --workers N trains data-parallel on N threads (src/train/parallel/; run
 // `npm run build` first: the worker runs from dist/) and adds the per-step
@@ -17,6 +17,7 @@ import { compile } from "../src/runtime/tfjs/compile.js";
 import { registerTrainingKernels } from "../src/runtime/tfjs/gradients/index.js";
 import { restoreWasmMatMul } from "../src/runtime/tfjs/gradients/wasm-mat-mul.js";
 import { mlp, lenet5 } from "../src/models/zoo.js";
+import { resnet8 } from "./resnet8.js";
 import { trainCompiled } from "../src/train/loop.js";
 import { resolveOptions } from "../src/train/options.js";
 import { crossEntropy } from "../src/train/loss.js";
@@ -63,8 +64,8 @@ async function main(): Promise<void> {
   // initBackend registers our training kernels; the "before" case takes the matmul wrapper out again.
   registerTrainingKernels(info.tfjsName);
   if (flag("plain-matmul")) restoreWasmMatMul();
-  const graph: Graph = model === "lenet5" ? lenet5() : mlp(sizes);
-  const sample = model === "lenet5" ? [1, 28, 28] : [784];
+  const graph: Graph = model === "lenet5" ? lenet5() : model === "resnet8" ? resnet8() : mlp(sizes);
+  const sample = model === "lenet5" ? [1, 28, 28] : model === "resnet8" ? [3, 32, 32] : [784];
   const compiled = await compile(graph, { training: true });
   const data = new Synthetic(steps * batchSize, sample);
 

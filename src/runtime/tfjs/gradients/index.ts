@@ -6,6 +6,7 @@ import { registerAllGradients } from "./register-tfjs-gradients.js";
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from "./conv2d-backprop.js";
 import { compactorConv2dGradConfig } from "./compactor-conv2d.js";
 import { compactorDenseGradConfig } from "./compactor-dense.js";
+import { compactorBatchNormGradConfig } from "./compactor-batchnorm.js";
 import { avgPoolGradConfig, maxPoolGradConfig } from "../kernels/pool.js";
 import { depthwiseConv2dBackpropFilterConfig } from "./depthwise-conv2d-backprop-filter.js";
 import { depthwiseConv2dBackpropInputConfig } from "./depthwise-conv2d-backprop-input.js";
@@ -16,7 +17,7 @@ import { registerWasmMatMul } from "./wasm-mat-mul.js";
 await registerAllGradients();
 
 /** Gradients of our own kernels (kernels/), which run on wasm only. */
-for (const config of [compactorConv2dGradConfig, compactorDenseGradConfig]) tf.registerGradient(config);
+for (const config of [compactorConv2dGradConfig, compactorDenseGradConfig, compactorBatchNormGradConfig]) tf.registerGradient(config);
 
 /** Kernels the backend lacks, by backend name. */
 const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({

@@ -4,6 +4,7 @@
 import { tf } from "../tf.js";
 import { normalizeAxis, unsupportedFeature } from "./args.js";
 import type { Attrs, OpContext, OpEntry } from "./types.js";
+import { compactorBatchNormTrain } from "../kernels/batchnorm.js";
 
 /** tf.batchNorm handles rank ≤ 4; 3-D spatial inputs use the formula. */
 function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, bias: tf.Tensor | undefined, scale: tf.Tensor | undefined, eps: number): tf.Tensor {
@@ -35,9 +36,11 @@ function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, 
     return [normalize(x!, mean!, variance!, bias, scale, eps)];
   }
   const axes = nonChannelAxes(x!);
-  const moments = tf.moments(x!, axes);
-  const y = normalize(x!, moments.mean, moments.variance, bias, scale, eps);
   const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+  // On wasm one kernel computes the batch statistics and y (and one its gradient): ../kernels/batchnorm.ts.
+  const own = scale && bias ? compactorBatchNormTrain(x!, scale, bias, eps) : undefined;
+  const moments = own ? { mean: own[1], variance: own[2] } : tf.moments(x!, axes);
+  const y = own ? own[0] : normalize(x!, moments.mean, moments.variance, bias, scale, eps);
   if (onnxTraining) {
     const runMean = tf.add(tf.mul(mean!, momentum), tf.mul(moments.mean, 1 - momentum));
     const runVar = tf.add(tf.mul(variance!, momentum), tf.mul(moments.variance, 1 - momentum));
