@@ -157,8 +157,11 @@ async function profileStep(compiled: Awaited<ReturnType<typeof compile>>, graph:
     await Promise.all(Object.values(grads).map((g) => g.data()));
     dropState();
   });
+  // variableGrads keys gradients by tfjs's variable names; the optimizer takes initializer names.
+  const initializerOf = new Map([...byName].map(([name, v]) => [v.name, name]));
+  const named = Object.fromEntries(Object.entries(grads).map(([k, g]) => [initializerOf.get(k) ?? k, g]));
   const optimizerMs = await median(() => {
-    optimizer.step(byName, grads, 1e-3);
+    optimizer.step(byName, named, 1e-3);
   });
   tf.dispose(Object.values(grads));
   optimizer.dispose();
