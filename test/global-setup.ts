@@ -40,6 +40,13 @@ function exportLargeFixtures(): void {
   if (result.status !== 0) throw new Error(`scripts/make-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
 }
 
+/** torchvision state_dicts and their exports for the weights-onto-graph tests (gitignored, ~250 MB). */
+function exportLargePytorchFixtures(): void {
+  if (existsSync(join(ROOT, "test", "fixtures", "large", "pytorch", "vit_tiny.pt")) || !hasTorch()) return;
+  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-pytorch-fixtures.py"), "--large"], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`scripts/make-pytorch-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
+}
+
 function exportSweepSubset(): void {
   const missing = SUBSET.filter((m) => !existsSync(join(SWEEP_DIR, m.file)));
   // Without PyTorch, sweep-subset.test.ts says which models it skipped and how to export them.
@@ -54,7 +61,8 @@ function exportSweepSubset(): void {
 export default function setup(): void {
   exportSweepSubset();
   exportLargeFixtures();
-  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")));
+  exportLargePytorchFixtures();
+  const sources = Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "kernel")), newestSource(join(ROOT, "test", "fuzz")));
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= sources) return;
   try {
     execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {

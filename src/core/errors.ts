@@ -29,6 +29,15 @@ export class FormatError extends CompactorError {
   override name = "FormatError";
 }
 
+/**
+ * A file asks for something compactor refuses on principle: a pickle naming a
+ * global outside the allow-list, a path that leaves the model's folder. Never
+ * worked around; the message names what was asked for.
+ */
+export class SecurityError extends FormatError {
+  override name = "SecurityError";
+}
+
 /** One or more ops have no implementation; lists every one of them. */
 export class UnsupportedOpError extends CompactorError {
   override name = "UnsupportedOpError";
@@ -36,13 +45,13 @@ export class UnsupportedOpError extends CompactorError {
   constructor(
     unsupported: readonly { op: string; domain: string; opset: number; nodes: string[] }[],
     where: string,
+    advice = "Run it on onnxruntime instead (--backend ort), or open an issue naming the op.",
   ) {
     const lines = unsupported.map(
-      (u) => `  ${u.domain ? u.domain + "." : ""}${u.op} (opset ${u.opset}) at node${u.nodes.length > 1 ? "s" : ""} ${u.nodes.map((n) => `"${n}"`).join(", ")}`,
+      (u) => `  ${u.domain ? u.domain + "." : ""}${u.op}${u.opset > 0 ? ` (opset ${u.opset})` : ""} at node${u.nodes.length > 1 ? "s" : ""} ${u.nodes.map((n) => `"${n}"`).join(", ")}`,
     );
     super(
-      `${where}: ${unsupported.length} unsupported op${unsupported.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` +
-        `Run it on onnxruntime instead (--backend ort), or open an issue naming the op.`,
+      unsupported.length === 0 ? `${where}:\n${advice}` : `${where}: ${unsupported.length} unsupported op${unsupported.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` + advice,
       { op: unsupported[0]?.op, opset: unsupported[0]?.opset },
     );
     this.unsupported = unsupported;
@@ -57,6 +66,11 @@ export class ShapeError extends CompactorError {
 /** A graph breaks a structural rule (dangling input, duplicate output, cycle…). */
 export class GraphError extends CompactorError {
   override name = "GraphError";
+}
+
+/** Weights (a state_dict) do not fit a graph: lists every graph initializer and weight that could not be mapped. */
+export class WeightMappingError extends CompactorError {
+  override name = "WeightMappingError";
 }
 
 /** A backend (tfjs wasm/webgpu/node, onnxruntime) is missing or failed. */

@@ -8,8 +8,15 @@ import type { Graph } from "../graph/types.js";
 import { SNIFF_BYTES, type FileFormat, type FileHead, type FormatKind } from "./format.js";
 import { NPZ_FORMAT } from "./numpy/format.js";
 import { ONNX_FORMAT } from "./onnx/format.js";
+import { PYTORCH_FORMAT } from "./pytorch/format.js";
+import { SAFETENSORS_FORMAT } from "./safetensors/format.js";
 
-export const FORMATS: readonly FileFormat[] = Object.freeze([ONNX_FORMAT, NPZ_FORMAT]);
+export const FORMATS: readonly FileFormat[] = Object.freeze([
+  ONNX_FORMAT,
+  NPZ_FORMAT,
+  SAFETENSORS_FORMAT,
+  PYTORCH_FORMAT,
+]);
 
 export function formatNames(kind?: FormatKind): string[] {
   return FORMATS.filter((f) => kind === undefined || f.kind === kind).map((f) => f.name);

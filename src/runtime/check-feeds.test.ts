@@ -39,4 +39,12 @@ describe("checkFeeds", () => {
       expect(message).toContain("  b: float32 [batch, ?]");
     }
   });
+  it("takes the runtime's dtype rule: exact by default, or what the tfjs runtime converts to the same dtype", () => {
+    const ints: Graph = { ...graph, inputs: [{ name: "t", dtype: "int64", shape: ["batch", 3] }] };
+    const tfInt32 = { t: { dtype: "int32", dims: [2, 3] } };
+    expect(feedProblems(ints, tfInt32)).toEqual(['input "t": dtype expected int64 [batch, 3], got int32 [2, 3]']);
+    const tfjs = { dtypeFits: (declared: string, got: string) => (declared === "int64" ? got === "int32" || got === "int64" : declared === got) };
+    expect(feedProblems(ints, tfInt32, tfjs)).toEqual([]);
+    expect(feedProblems(ints, { t: { dtype: "float32", dims: [2, 3] } }, tfjs)).toEqual(['input "t": dtype expected int64 [batch, 3], got float32 [2, 3]']);
+  });
 });

@@ -139,6 +139,19 @@ describe("bad .npy/.npz input", () => {
     expect(thrown(() => decodeNpz(npz, { file: "in.npz" })).message).toMatch(/entry "a.npy": declares 1073741824 bytes uncompressed from \d+ compressed/);
   });
 
+  it("a zip bomb declaring less than it inflates to is cut at the declared size, never inflated in full", () => {
+    // 4 MB of zeros deflate to a few KB; the headers then claim 100 bytes.
+    const npz = zipSync({ "a.npy": [encodeNpy(float32([1 << 20], new Float32Array(1 << 20))), { level: 9 }] });
+    expect(npz.length).toBeLessThan(10_000);
+    const view = new DataView(npz.buffer, npz.byteOffset, npz.byteLength);
+    for (let at = 0; at + 4 <= npz.length; at++) {
+      if (view.getUint32(at, true) === 0x04034b50) view.setUint32(at + 22, 100, true);
+      if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 100, true);
+    }
+    const message = thrown(() => decodeNpz(npz, { file: "bomb.npz" })).message;
+    expect(message).toMatch(/^bomb.npz: 1 bad entry:\n {2}entry "a.npy": header says it is \d+ bytes but the file ends after 90/);
+  });
+
   it("dtypes numpy has no name for", () => {
     expect(() => encodeNpy(makeTensor("bfloat16", [1], Uint16Array.from([0])))).toThrow(/bfloat16 .*numpy has no such dtype/);
   });

@@ -19,6 +19,12 @@ function label(file: string | undefined): string {
   return file ?? ".npz bytes";
 }
 
+/** An entry name as messages print it: control bytes escaped, at most 60 characters (a damaged header can make it anything). */
+function entryName(name: string): string {
+  const printable = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+  return `entry ${printable}`;
+}
+
 /**
  * Checks each entry's declared size before fflate allocates it, so a forged
  * header cannot make us reserve gigabytes.
@@ -26,7 +32,7 @@ function label(file: string | undefined): string {
 function checkEntries(file: string | undefined): (info: UnzipFileInfo) => boolean {
   let total = 0;
   return (info) => {
-    const where = `${label(file)}, entry "${info.name}"`;
+    const where = `${label(file)}, ${entryName(info.name)}`;
     if (info.compression !== STORED && info.compression !== DEFLATED) {
       throw new FormatError(`${where}: zip compression method ${info.compression} is not supported (only stored and deflated, as numpy writes)`, { file });
     }
@@ -54,11 +60,11 @@ export function decodeNpz(bytes: Uint8Array, options: { file?: string } = {}): M
   for (const [name, data] of Object.entries(entries)) {
     if (name.endsWith("/")) continue; // a directory entry holds no array
     if (!name.endsWith(".npy")) {
-      problems.push(`entry "${name}" is not a .npy array`);
+      problems.push(`${entryName(name)} is not a .npy array`);
       continue;
     }
     try {
-      arrays.set(name.slice(0, -".npy".length), decodeNpy(data, { file: `${label(file)}, entry "${name}"` }));
+      arrays.set(name.slice(0, -".npy".length), decodeNpy(data, { file: `${label(file)}, ${entryName(name)}` }));
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       problems.push(e.message.slice(label(file).length + 2));

@@ -108,6 +108,22 @@ describe("malformed ONNX bytes", () => {
     expectFormatError(() => decodeModel(addModel({ dims: [2], raw_data: new Uint8Array(8) }), { file: FILE }), FILE, "no data_type");
   });
 
+  it("an attribute whose type says STRING but holds no string reads as the empty string (found by the fuzzer)", () => {
+    const bytes = onnxTypes()
+      .model.encode({
+        ir_version: 8,
+        opset_import: [{ domain: "", version: 13 }],
+        graph: {
+          name: "g",
+          node: [{ op_type: "Identity", name: "id", input: ["x"], output: ["y"], attribute: [{ name: "note", type: 3 }] }],
+          input: [{ name: "x", type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 2 }] } } } }],
+          output: [{ name: "y", type: { tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 2 }] } } } }],
+        },
+      })
+      .finish();
+    expect(decodeModel(bytes).nodes[0]!.attributes.note).toEqual({ type: "string", value: "" });
+  });
+
   it("a cycle between nodes", () => {
     const v = (name: string) => ({ name, type: { tensor_type: { elem_type: 1 } } });
     const bytes = onnxTypes()

@@ -207,7 +207,8 @@ export function int64ToNumber(v: Int64): number {
 const utf8 = new TextDecoder("utf-8");
 const utf8Encoder = new TextEncoder();
 export function bytesToString(b: Uint8Array): string {
-  return utf8.decode(b);
+  // protobufjs gives an absent bytes field its default, an empty Array, not a Uint8Array.
+  return b instanceof Uint8Array ? utf8.decode(b) : "";
 }
 export function stringToBytes(s: string): Uint8Array {
   return utf8Encoder.encode(s);

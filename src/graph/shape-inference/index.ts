@@ -2,7 +2,8 @@
 // is known about its inputs. Unknown ops leave their outputs unknown (with the
 // file's declared shapes, if any) and are reported, never guessed at.
 import { CompactorError, ShapeError } from "../../core/errors.js";
-import { onnxOpset, type Graph, type Node, type ValueInfo } from "../types.js";
+import { OP_TABLE, attach, type OpVersion } from "../ops/index.js";
+import type { Graph, Node, ValueInfo } from "../types.js";
 import { mergeShapes } from "./dims.js";
 import { tensorFacts } from "./facts.js";
 import { SHAPE_RULES } from "./rules.js";
@@ -28,22 +29,24 @@ export interface ShapeReport {
   readonly facts: ReadonlyMap<string, ValueFacts>;
 }
 
-const isDefaultDomain = (domain: string): boolean => domain === "" || domain === "ai.onnx";
+// Shape rules attach to the op table's versions; a version without its own
+// rule uses the one of the op's newest earlier version (shapes rarely change
+// between versions).
+const RULES = attach(OP_TABLE, SHAPE_RULES, "shape rules (shape-inference/rules.ts)");
 
-const RULES_BY_OP = new Map<string, ShapeRule[]>();
-for (const rule of SHAPE_RULES) {
-  const key = `${rule.domain ?? ""}:${rule.opType}`;
-  const list = RULES_BY_OP.get(key) ?? [];
-  list.push(rule);
-  list.sort((a, b) => b.since - a.since);
-  RULES_BY_OP.set(key, list);
+/** The rule in force for `version`: its own or the newest earlier version's. */
+export function shapeRuleOf(version: OpVersion): ShapeRule | undefined {
+  for (const v of OP_TABLE.history(version)) {
+    const rule = RULES.get(v);
+    if (rule) return rule;
+  }
+  return undefined;
 }
 
-/** The newest rule at or below `opset` (0 means undeclared: the newest). */
+/** The rule for `opType` at `opset` (see graph/ops/table.ts: none for an undeclared opset). */
 export function shapeRuleFor(opType: string, domain: string, opset: number): ShapeRule | undefined {
-  const list = RULES_BY_OP.get(`${isDefaultDomain(domain) ? "" : domain}:${opType}`);
-  if (list === undefined) return undefined;
-  return opset === 0 ? list[0] : list.find((r) => r.since <= opset);
+  const version = OP_TABLE.lookup(domain, opType, opset);
+  return version && shapeRuleOf(version);
 }
 
 function contextFor(node: Node, opset: number, facts: ReadonlyMap<string, ValueFacts>, problems: string[]): InferContext {
@@ -82,10 +85,9 @@ function toValueInfo(name: string, f: ValueFacts, declared: ValueInfo | undefine
 }
 
 export function inferShapesWithReport(graph: Graph): ShapeReport {
-  const opset = onnxOpset(graph);
   const facts = new Map<string, ValueFacts>();
   const problems: string[] = [];
-  const unknown = new Map<string, { op: string; domain: string; nodes: string[] }>();
+  const unknown = new Map<string, { op: string; domain: string; opset: number; nodes: string[] }>();
   const declared = new Map<string, ValueInfo>(graph.valueInfo);
   for (const output of graph.outputs) declared.set(output.name, output);
 
@@ -93,11 +95,13 @@ export function inferShapesWithReport(graph: Graph): ShapeReport {
   for (const input of graph.inputs) facts.set(input.name, { dtype: input.dtype, shape: input.shape });
 
   for (const node of graph.nodes) {
-    const rule = shapeRuleFor(node.opType, node.domain, opset);
+    // Each node at the opset its graph declares for the node's own domain.
+    const { version, opset } = OP_TABLE.forNode(graph, node);
+    const rule = version && shapeRuleOf(version);
     let outputs: readonly (ValueFacts | undefined)[] = [];
     if (rule === undefined) {
       const key = `${node.domain}:${node.opType}`;
-      const entry = unknown.get(key) ?? { op: node.opType, domain: node.domain, nodes: [] };
+      const entry = unknown.get(key) ?? { op: node.opType, domain: node.domain, opset, nodes: [] };
       entry.nodes.push(node.name);
       unknown.set(key, entry);
     } else {
@@ -128,7 +132,7 @@ export function inferShapesWithReport(graph: Graph): ShapeReport {
   });
   return {
     graph: { ...graph, valueInfo, outputs },
-    unknownOps: [...unknown.values()].map((u) => ({ ...u, opset })),
+    unknownOps: [...unknown.values()],
     problems,
     facts,
   };

@@ -1,8 +1,9 @@
-// Slice, Gather and Pad. Slice and Gather on shape values are how PyTorch
-// picks dims out of Shape, so both fold rank-1 (and small) values.
+// Slice, Gather, GatherND, Compress and Pad. Slice and Gather on shape values
+// are how PyTorch picks dims out of Shape, so both fold rank-1 (and small)
+// values.
 import { attrInt, attrInts } from "../attributes.js";
 import type { Dim } from "../types.js";
-import { add, normalizeAxis, show } from "./dims.js";
+import { add, normalizeAxis, product, show } from "./dims.js";
 import type { InferContext, ShapeRule, ValueFacts } from "./types.js";
 import { pickValue } from "./values.js";
 
@@ -100,6 +101,54 @@ function gather(ctx: InferContext): ValueFacts {
   return { dtype, shape, value };
 }
 
+/**
+ * GatherND: each index tuple (the last axis of `indices`, `depth` long)
+ * picks a slice of `data` after `batch_dims` shared leading dims, so the
+ * output is indices.shape[:-1] + data.shape[batch_dims + depth:].
+ */
+function gatherND(ctx: InferContext): ValueFacts {
+  const data = ctx.shape(0);
+  const indices = ctx.shape(1);
+  const dtype = ctx.dtype(0);
+  if (data === undefined || indices === undefined) return { dtype };
+  const batchDims = attrInt(ctx.node, "batch_dims", 0);
+  const depth = indices[indices.length - 1];
+  if (indices.length < 1 || batchDims < 0 || batchDims >= indices.length || batchDims >= data.length) {
+    ctx.problem(`indices ${show(indices)} with batch_dims ${batchDims} do not address data ${show(data)}`);
+    return { dtype };
+  }
+  // The tuple length fixes the output's rank; unknown, only the element type is known.
+  if (typeof depth !== "number") return { dtype };
+  if (depth < 1 || batchDims + depth > data.length) {
+    ctx.problem(`index tuples of length ${depth} with batch_dims ${batchDims} do not fit data ${show(data)}`);
+    return { dtype };
+  }
+  return { dtype, shape: [...indices.slice(0, -1), ...data.slice(batchDims + depth)] };
+}
+
+/**
+ * Compress keeps the entries along `axis` (of the flattened input when axis
+ * is absent) whose condition is true; how many is known only when the
+ * condition is a constant.
+ */
+function compress(ctx: InferContext): ValueFacts {
+  const x = ctx.shape(0);
+  const dtype = ctx.dtype(0);
+  if (x === undefined) return { dtype };
+  const flat = ctx.node.attributes.axis === undefined;
+  const axis = flat ? 0 : normalizeAxis(attrInt(ctx.node, "axis"), x.length);
+  if (axis === undefined) {
+    ctx.problem(`axis ${attrInt(ctx.node, "axis")} is out of range for ${show(x)}`);
+    return { dtype };
+  }
+  const size = flat ? product(x) : x[axis];
+  const condition = ctx.numbers(1);
+  // Entries past the input's length along the axis select nothing.
+  const kept = condition !== undefined && typeof size === "number" ? condition.slice(0, size).filter((c) => c !== 0).length : null;
+  if (flat) return { dtype, shape: [kept] };
+  return { dtype, shape: x.map((d, i) => (i === axis ? kept : d)) };
+}
+
 function pad(padsFrom: "attribute" | "input") {
   return (ctx: InferContext): ValueFacts[] => {
     const x = ctx.shape(0);
@@ -157,6 +206,8 @@ export const indexingRules: readonly ShapeRule[] = [
   { opType: "Slice", since: 1, infer: slice("attribute") },
   { opType: "Slice", since: 10, infer: slice("input") },
   { opType: "Gather", since: 1, infer: (ctx) => [gather(ctx)] },
+  { opType: "GatherND", since: 11, infer: (ctx) => [gatherND(ctx)] },
+  { opType: "Compress", since: 9, infer: (ctx) => [compress(ctx)] },
   { opType: "Pad", since: 1, infer: pad("attribute") },
   { opType: "Pad", since: 11, infer: pad("input") },
 ];

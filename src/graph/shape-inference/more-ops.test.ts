@@ -1,6 +1,6 @@
 // Rules beyond the brief's list: quantized ops, Einsum, TopK, OneHot and friends.
 import { describe, expect, it } from "vitest";
-import { GraphBuilder, type AttributeInput } from "../builder.js";
+import { GraphBuilder, attr, type AttributeInput } from "../builder.js";
 import { float32, int64, makeTensor } from "../tensor.js";
 import type { DType, Dim, Tensor } from "../types.js";
 
@@ -37,6 +37,30 @@ describe("quantized ops", () => {
   });
 });
 
+describe("GatherND, Compress and the loss ops", () => {
+  const indices = (shape: readonly Dim[]) => ({ shape, dtype: "int64" as const });
+  it("GatherND: indices' leading dims, then the data dims the tuples do not address", () => {
+    expect(infer("GatherND", [{ shape: ["N", 4, 5] }, indices(["K", 2])])).toEqual([["float32", ["K", 5]]]);
+    expect(infer("GatherND", [{ shape: ["N", 4, 5] }, indices(["N", 3, 1])], { batch_dims: 1 })).toEqual([["float32", ["N", 3, 5]]]);
+    // An unknown tuple length leaves the rank unknown.
+    expect(infer("GatherND", [{ shape: [2, 4] }, indices([3, null])])).toEqual([["float32", undefined]]);
+  });
+  it("Compress: the kept count is known only from a constant condition", () => {
+    const condition = makeTensor("bool", [3], Uint8Array.from([1, 0, 1]));
+    expect(infer("Compress", [{ shape: ["N", 3] }, condition], { axis: 1 })).toEqual([["float32", ["N", 2]]]);
+    expect(infer("Compress", [{ shape: ["N", 3] }, { shape: [3], dtype: "bool" }], { axis: -1 })).toEqual([["float32", ["N", null]]]);
+    expect(infer("Compress", [{ shape: [2, 3] }, condition])).toEqual([["float32", [2]]]);
+  });
+  it("losses: per element with reduction none, a scalar otherwise; SoftmaxCrossEntropyLoss's log_prob has the scores' shape", () => {
+    const scores = { shape: ["N", 5, 7] as Dim[] };
+    expect(infer("NegativeLogLikelihoodLoss", [scores, indices(["N", 7])], { reduction: "none" })).toEqual([["float32", ["N", 7]]]);
+    expect(infer("NegativeLogLikelihoodLoss", [scores, indices(["N", 7])])).toEqual([["float32", []]]);
+    expect(infer("SoftmaxCrossEntropyLoss", [scores, indices(["N", 7])], { reduction: "sum" }, 2)).toEqual([["float32", []], ["float32", ["N", 5, 7]]]);
+    expect(() => infer("NegativeLogLikelihoodLoss", [scores, indices(["N", 5, 7])])).toThrow(/target \[N, …\] one rank lower/);
+    expect(() => infer("GatherND", [{ shape: [2, 4] }, indices([3, 3])])).toThrow(/tuples of length 3/);
+  });
+});
+
 describe("Einsum", () => {
   it("explicit, implicit and ellipsis equations", () => {
     expect(infer("Einsum", [{ shape: ["N", 4, 8] }, { shape: ["N", 8, 5] }], { equation: "bij,bjk->bik" })).toEqual([["float32", ["N", 4, 5]]]);
@@ -56,6 +80,11 @@ describe("indexing and layout extras", () => {
   it("DepthToSpace and SpaceToDepth", () => {
     expect(infer("DepthToSpace", [{ shape: ["N", 16, 4, 4] }], { blocksize: 2 })).toEqual([["float32", ["N", 4, 8, 8]]]);
     expect(infer("SpaceToDepth", [{ shape: ["N", 4, 8, 8] }], { blocksize: 2 })).toEqual([["float32", ["N", 16, 4, 4]]]);
+  });
+  it("Upsample before opset 9 (scales attribute) and after (scales input)", () => {
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }], { scales: [1, 1, 2, 1.5] }, 1, 7)).toEqual([["float32", ["N", 3, 8, 7]]]);
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }], { scales: attr.ints([1, 1, 2, 2]) }, 1, 7)).toEqual([["float32", ["N", 3, 8, 10]]]);
+    expect(infer("Upsample", [{ shape: ["N", 3, 4, 5] }, float32([4], [1, 1, 2, 1.5])], {}, 1, 9)).toEqual([["float32", ["N", 3, 8, 7]]]);
   });
   it("CastLike and random-like ops", () => {
     expect(infer("CastLike", [{ shape: [2, 3] }, makeTensor("int32", [], Int32Array.from([0]))])).toEqual([["int32", [2, 3]]]);

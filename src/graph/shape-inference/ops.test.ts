@@ -244,16 +244,26 @@ describe("normalization and recurrent layers", () => {
 
 describe("unknown ops", () => {
   it("are reported, not thrown, and their outputs stay unknown", () => {
-    const b = new GraphBuilder({ name: "g", opset: 17 });
+    const b = new GraphBuilder({ name: "g", opset: 17, opsets: { "com.example": 2 } });
     const x = b.input("x", "float32", ["N", 4]);
     const [y] = b.node("FancyOp", [x], {}, { name: "fancy", domain: "com.example" });
     const [z] = b.node("Relu", [y]);
     b.output(z);
     const g = b.build();
     const report = inferShapesWithReport(g);
-    expect(report.unknownOps).toEqual([{ op: "FancyOp", domain: "com.example", opset: 17, nodes: ["fancy"] }]);
+    // Reported at its own domain's opset, not ai.onnx's.
+    expect(report.unknownOps).toEqual([{ op: "FancyOp", domain: "com.example", opset: 2, nodes: ["fancy"] }]);
     expect(report.problems).toEqual([]);
     expect(g.valueInfo.has(y)).toBe(false);
     expect(g.outputs[0].shape).toBeUndefined();
+  });
+
+  it("include known ops of a domain the graph declares no opset for, at opset 0, rather than guessing a version", () => {
+    const b = new GraphBuilder({ name: "g", opset: 17 });
+    const x = b.input("x", "float32", ["N", 4]);
+    b.output(b.node("Relu", [x], {}, { name: "r" })[0]!);
+    const g = b.build();
+    const report = inferShapesWithReport({ ...g, opsets: {}, outputs: g.outputs.map(({ name, dtype }) => ({ name, dtype })), valueInfo: new Map() });
+    expect(report.unknownOps).toEqual([{ op: "Relu", domain: "", opset: 0, nodes: ["r"] }]);
   });
 });

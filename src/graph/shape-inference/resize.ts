@@ -45,7 +45,22 @@ function resize(scalesInput: number, sizesInput: number | undefined) {
   };
 }
 
+/** Upsample before opset 9: the scales are an attribute, one per axis. */
+function upsampleByAttribute(ctx: InferContext): ValueFacts[] {
+  const x = ctx.shape(0);
+  const dtype = ctx.dtype(0);
+  const scales = ctx.node.attributes.scales;
+  if (x === undefined) return [{ dtype }];
+  // Written as floats; an exporter may store whole-number scales as ints.
+  if ((scales?.type !== "floats" && scales?.type !== "ints") || scales.value.length !== x.length) {
+    ctx.problem(`needs a scales attribute with one entry per axis of ${show(x)}`);
+    return [{ dtype }];
+  }
+  return [{ dtype, shape: x.map((d, i) => scaled(d, scales.value[i]!)) }];
+}
+
 export const resizeRules: readonly ShapeRule[] = [
+  { opType: "Upsample", since: 7, infer: upsampleByAttribute },
   { opType: "Upsample", since: 9, infer: resize(1, undefined) },
   { opType: "Resize", since: 10, infer: resize(1, undefined) },
   { opType: "Resize", since: 11, infer: resize(2, 3) },

@@ -1,11 +1,14 @@
-// Every shape rule, one line per op family. Adding an op: write its rule in a
-// family file (or a new one) and list it here.
+// Every shape rule, one line per op family. Each rule attaches to the op
+// version it names (opType and since) in the op table, src/graph/ops/; a
+// rule that names no version fails at load. Adding an op: declare it there,
+// write its rule in a family file here (or a new one) and list it.
 import { broadcastRules } from "./broadcast.js";
 import { convRules } from "./conv.js";
 import { einsumRules } from "./einsum.js";
 import { generatorRules } from "./generators.js";
 import { indexingRules } from "./indexing.js";
 import { joinRules } from "./join.js";
+import { lossRules } from "./loss.js";
 import { matmulRules } from "./matmul.js";
 import { normalizationRules } from "./normalization.js";
 import { poolRules } from "./pool.js";
@@ -35,4 +38,5 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   ...quantizationRules,
   ...einsumRules,
   ...spaceRules,
+  ...lossRules,
 ];

@@ -17,7 +17,7 @@ export interface ValueFacts {
 
 export interface InferContext {
   readonly node: Node;
-  /** ai.onnx opset in force. */
+  /** The opset the graph declares for the node's domain (ai.onnx for ai.onnx ops). */
   readonly opset: number;
   /** Facts about input i; undefined when the input is omitted ("") or absent. */
   input(i: number): ValueFacts | undefined;
@@ -39,7 +39,10 @@ export interface ShapeRule {
   readonly opType: string;
   /** "" = ai.onnx. */
   readonly domain?: string;
-  /** First opset this rule applies to; the newest rule at or below the model's opset wins. */
+  /**
+   * The op version (in src/graph/ops/) this rule attaches to; it applies to
+   * that version and later ones up to the next rule.
+   */
   readonly since: number;
   infer(ctx: InferContext): readonly (ValueFacts | undefined)[];
 }

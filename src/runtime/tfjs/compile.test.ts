@@ -298,10 +298,10 @@ describe("training state", () => {
     const a = out[graph.nodes[0]!.outputs[0]!]!.data as Float32Array;
     const bRef = ref[graph.nodes[0]!.outputs[0]!]!.data as Float32Array;
     expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - bRef[i]!)))).toBeLessThan(1e-4);
-    await expect(compiled.run({ x, extra: x })).rejects.toThrow(/unknown input "extra"/);
-    await expect(compiled.run({})).rejects.toThrow(/missing input "x"/);
+    await expect(compiled.run({ x, extra: x })).rejects.toThrow(/unknown input: "extra"/);
+    await expect(compiled.run({})).rejects.toThrow(/missing input: "x"/);
     const bad = compiled.run({ x: randomTensor([2, 3, 5, 5], 1), extra: x });
-    await expect(bad).rejects.toThrow(/2 problems[\s\S]*unknown input "extra"[\s\S]*"x" must be float32 \[N, 2, 5, 5\], got float32 \[2, 3, 5, 5\]/);
+    await expect(bad).rejects.toThrow(/2 problems[\s\S]*unknown input: "extra"[\s\S]*input "x": dim 1 expected float32 \[N, 2, 5, 5\], got float32 \[2, 3, 5, 5\]/);
     compiled.dispose();
   });
 });

@@ -1,34 +1,43 @@
 // Compiles a Graph into a differentiable tfjs function.
 //
 // compile() does all the checking and conversion once:
-//   1. every node is resolved against the op table (registry.ts): one
-//      UnsupportedOpError lists every op missing at the graph's opset;
-//   2. attributes are resolved from each entry's declared defaults (attrs.ts),
-//      every problem listed at once;
-//   3. initializers become tf.Variables (int64 → int32, float64/16 → float32);
-//      an initializer whose only consumer wants it in a backend layout
-//      (Conv OIHW → HWIO, Gemm transB=1 → pre-transposed) is stored in that
-//      layout, so no per-call transpose runs on weights;
-//   4. shape-like values are folded (constants.ts) for OpContext.constantOf,
-//      and again per input-shape signature on first use (specialize.ts), so
+//   1. every node is resolved against the op table (src/graph/ops/, with the
+//      implementations registry.ts attaches): one UnsupportedOpError lists
+//      every op missing at the graph's opset;
+//   2. attributes are resolved from each version's declared defaults
+//      (graph/ops/resolve-attrs.ts), every problem listed at once;
+//   3. the graph must run in order (plan.ts checks every value is produced
+//      before it is read);
+//   4. initializers become tf.Variables (weights.ts: int64 → int32,
+//      float64/16 → float32, in the backend layout their one consumer wants);
+//   5. shape-like values are folded (constants.ts) for OpContext.constantOf,
+//      and again per input-shape signature on first use (fold-cache.ts), so
 //      run-time shape arithmetic on a symbolic batch dimension folds too.
-// forward() then walks the nodes in order, holding activations in the layout
-// layout.ts picks (NHWC between conv-like and elementwise ops) and using only
-// tf ops, so tf.grad / tf.variableGrads differentiate through it.
+// forward() checks the feeds (../check-feeds.ts, as onnxruntime's session
+// does), then walks the nodes plan.ts picks, in order, handing each its inputs
+// in the layout its op asks for (layout-dispatch.ts: NHWC between conv-like
+// and elementwise ops) and using only tf ops, so tf.grad / tf.variableGrads
+// differentiate through it. Per-call state (training, seeds, BatchNorm state
+// updates) lives in call-state.ts.
 import { tf } from "./tf.js";
-import { BackendError, CompactorError, GraphError, ShapeError } from "../../core/errors.js";
+import { CompactorError, GraphError } from "../../core/errors.js";
 import type { DType, Graph, Node, Tensor } from "../../graph/types.js";
-import type { Attrs, InputLayout, OpContext, OpEntry } from "./ops/types.js";
-import { OpRegistry, opsetFor } from "./registry.js";
-import { resolveAttrs, throwAttrProblems, type AttrProblem } from "./attrs.js";
-import { foldConstants, foldConstantsAsync, type FoldedConstants } from "./constants.js";
-import { readsSynchronously } from "./host-reads.js";
-import { FoldCache, shapeSignature, withInputShapes } from "./specialize.js";
-import { activationFusions, FUSED_ACTIVATION } from "./fusion.js";
-import { alignElementwise, asChannelsLast, asOnnx, held, type Held, type Layout } from "./layout.js";
-import { fromTfValues, tfDtypeOf, toTf } from "./tensors.js";
-import { ALL_OPS } from "./ops/index.js";
+import { opsetOf } from "../../graph/ops/index.js";
+import { resolveAttrs, throwAttrProblems, type AttrProblem } from "../../graph/ops/resolve-attrs.js";
+import { checkFeeds, type FeedCheckOptions, type FeedView } from "../check-feeds.js";
 import { initBackend, type BackendChoice } from "./backends.js";
+import { CallState } from "./call-state.js";
+import type { FoldInputs } from "./constants.js";
+import { ShapeFolds, constantsOf } from "./fold-cache.js";
+import { activationFusions } from "./fusion.js";
+import { held, asOnnx, type Held } from "./layout.js";
+import { dispatch } from "./layout-dispatch.js";
+import { ALL_OPS } from "./ops/index.js";
+import type { OpContext } from "./ops/types.js";
+import { Planner, checkStructure } from "./plan.js";
+import { OpRegistry } from "./registry.js";
+import { fromTfValues, tfDtypeOf, toTf } from "./tensors.js";
+import { createVariables, exportInitializers, weightLayouts } from "./weights.js";
 
 export interface CompileOptions {
   /** Backend to start first (see backends.ts); default: the active one, else wasm. */
@@ -77,59 +86,20 @@ export interface CompiledGraph {
 const REGISTRY = new OpRegistry(ALL_OPS);
 /** tfjs's own dtype names, as a fed tf.Tensor reports them. */
 const TF_DTYPES: Readonly<Record<string, true>> = Object.freeze({ float32: true, int32: true, bool: true });
+/** The tfjs runtime holds int64 as int32 and float64 as float32: a feed fits when it converts to the input's tfjs dtype. */
+const TFJS_FEEDS: FeedCheckOptions = {
+  dtypeFits: (declared, got) => tfDtypeOf(declared) === (got in TF_DTYPES ? got : tfDtypeOf(got as DType)),
+};
 
 /** The op table compile() uses (for coverage reports and the conformance harness). */
 export function opRegistry(): OpRegistry {
   return REGISTRY;
 }
 
-/** mulberry32: a small seeded generator; Dropout masks must be reproducible. */
-function seededInts(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % 2147483647;
-  };
-}
-
-function checkStructure(graph: Graph): void {
-  const known = new Set<string>([...graph.inputs.map((v) => v.name), ...graph.initializers.keys()]);
-  const problems: string[] = [];
-  for (const node of graph.nodes) {
-    for (const input of node.inputs) {
-      if (input !== "" && !known.has(input)) problems.push(`node "${node.name}" (${node.opType}) reads "${input}", which nothing before it produces`);
-    }
-    for (const o of node.outputs) if (o !== "") known.add(o);
-  }
-  for (const o of graph.outputs) if (!known.has(o.name)) problems.push(`graph output "${o.name}" is never produced`);
-  if (problems.length > 0) {
-    throw new GraphError(`graph "${graph.name}" cannot run: ${problems.length} dangling value${problems.length > 1 ? "s" : ""}:\n  ${problems.join("\n  ")}`, {
-      details: { problems },
-    });
-  }
-}
-
-/** Where each initializer should live: in a backend layout when its one consumer asks for it. */
-function weightLayouts(graph: Graph, entries: readonly OpEntry[], attrs: readonly Attrs[]): Map<string, { layout: InputLayout; attrs: Attrs }> {
-  const uses = new Map<string, { layout?: InputLayout; attrs: Attrs }[]>();
-  graph.nodes.forEach((node, n) => {
-    node.inputs.forEach((name, i) => {
-      if (!graph.initializers.has(name)) return;
-      const list = uses.get(name) ?? [];
-      list.push({ layout: entries[n]!.inputLayouts?.[i], attrs: attrs[n]! });
-      uses.set(name, list);
-    });
-  });
-  const outputs = new Set(graph.outputs.map((o) => o.name));
-  const result = new Map<string, { layout: InputLayout; attrs: Attrs }>();
-  for (const [name, list] of uses) {
-    const only = list[0]!;
-    if (list.length === 1 && only.layout && !outputs.has(name)) result.set(name, { layout: only.layout, attrs: only.attrs });
-  }
-  return result;
+function tfFeedViews(feeds: Record<string, tf.Tensor>): Record<string, FeedView> {
+  const views: Record<string, FeedView> = {};
+  for (const [name, t] of Object.entries(feeds)) views[name] = { dtype: t.dtype, dims: t.shape };
+  return views;
 }
 
 export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledGraph> {
@@ -138,10 +108,11 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
 
   const entries = REGISTRY.resolveGraph(graph);
   const problems: AttrProblem[] = [];
-  const attrs = graph.nodes.map((node, i) => resolveAttrs(node, entries[i]!.attributes ?? {}, problems));
-  throwAttrProblems(problems, graph.name);
+  const attrs = graph.nodes.map((node, i) => resolveAttrs(node, entries[i]!.version.attributes, problems, "the tfjs runtime"));
+  throwAttrProblems(problems, graph.name, "Fix the exporter's output, or run the model on onnxruntime (--backend ort).");
   checkStructure(graph);
-  const opsets = graph.nodes.map((node) => opsetFor(graph, node.domain));
+  const opsets = graph.nodes.map((node) => opsetOf(graph, node.domain));
+  const where = `graph "${graph.name}" on the tfjs runtime`;
 
   // Running statistics are state, not parameters: no gradient ever reaches them.
   const state = new Set<string>();
@@ -151,143 +122,28 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return t !== undefined && tfDtypeOf(t.dtype) === "float32" && !state.has(name) && (options.trainable?.(name) ?? true);
   };
 
-  // Per-call state the OpContext closes over.
-  let training = false;
-  let nextSeed = seededInts(0);
-  const stateUpdates = new Map<string, tf.Tensor>();
-  const updateState = (name: string, value: tf.Tensor) => {
-    if (!graph.initializers.has(name)) {
-      throw new GraphError(`updateState: "${name}" is not an initializer of graph "${graph.name}"`);
-    }
-    stateUpdates.get(name)?.dispose();
-    stateUpdates.set(name, tf.keep(tf.clone(value)));
+  const calls = new CallState(graph);
+  const foldInputs: FoldInputs = {
+    entries,
+    attrs,
+    isTrainable,
+    ctxFor: (node: Node, index: number, constantOf: OpContext["constantOf"]) => calls.context(node, opsets[index]!, constantOf),
   };
-  const ctxFor = (node: Node, index: number, constantOf: OpContext["constantOf"], layout: Layout = "onnx"): OpContext => ({
-    node,
-    opset: opsets[index]!,
-    layout,
-    training,
-    seed: () => nextSeed(),
-    updateState,
-    constantOf,
-  });
-
-  const foldInputs = { entries, attrs, isTrainable, ctxFor: (node: Node, index: number, constantOf: OpContext["constantOf"]) => ctxFor(node, index, constantOf) };
-  const generic = await foldConstantsAsync(graph, foldInputs);
-  const constantOfNode = (folded: FoldedConstants, node: Node) => (i: number) => {
-    const v = folded.values.get(node.inputs[i] ?? "");
-    return v instanceof Uint8Array ? Int32Array.from(v) : v;
-  };
-  const fusions = activationFusions(graph, attrs, (name) => generic.values.get(name));
-  const fusedAttrs = new Map([...fusions].map(([conv, f]) => [conv, { ...attrs[graph.nodes.findIndex((n) => n.name === conv)]!, [FUSED_ACTIVATION]: f.activation }]));
-  // Folds for the input shapes calls have seen; a few, since a training loop's last batch is often smaller.
-  const specialized = new FoldCache(4, generic);
-  const allStatic = graph.inputs.every((v) => v.shape?.every((d) => typeof d === "number"));
-  const defaultPlans = new WeakMap<FoldedConstants, Node[]>();
-  /** Keeps a signature's fold, or the generic one when specializing folded nothing more. */
-  function remember(key: string, folded: FoldedConstants): FoldedConstants {
-    if (folded !== generic && folded.foldedNodes.size === generic.foldedNodes.size) {
-      for (const t of folded.tensors.values()) t.dispose();
-      folded = generic;
-    }
-    if (folded !== generic) for (const t of folded.tensors.values()) tf.keep(t);
-    specialized.set(key, folded);
-    return folded;
-  }
-  /** The fold for these feeds' shapes, made on first use (kept out of the caller's tidy scope). */
-  function foldedFor(feeds: Record<string, tf.Tensor>): FoldedConstants {
-    // With every input shape declared, compile() folded all there is.
-    if (allStatic) return generic;
-    const key = shapeSignature(graph, feeds);
-    const cached = specialized.get(key);
-    if (cached) return cached;
-    if (!readsSynchronously()) {
-      throw new BackendError(
-        `graph "${graph.name}": input shapes [${key}] were not prepared on the ${tf.getBackend()} backend, which cannot read values synchronously: ` +
-          `await prepare(feeds) before forward() with new input shapes (run() and training do)`,
-        { details: { graph: graph.name, shapes: key } },
-      );
-    }
-    const concrete = withInputShapes(graph, feeds);
-    return remember(key, concrete ? foldConstants(concrete, foldInputs) : generic);
-  }
-  async function prepare(feeds: Record<string, { readonly shape: readonly number[] }>): Promise<void> {
-    const key = shapeSignature(graph, feeds);
-    if (allStatic || specialized.get(key)) return;
-    const concrete = withInputShapes(graph, feeds);
-    remember(key, concrete ? await foldConstantsAsync(concrete, foldInputs) : generic);
-  }
+  const folds = await ShapeFolds.create(graph, foldInputs);
+  const fusions = activationFusions(graph, attrs, (name) => folds.generic.values.get(name));
+  const planner = new Planner(graph);
+  const fusedOutputs = new Set([...fusions.keys()].map((conv) => graph.nodes.find((n) => n.name === conv)!.outputs[0]!));
 
   const layouts = weightLayouts(graph, entries, attrs);
-  const variables = new Map<string, tf.Variable>();
-  for (const [name, t] of graph.initializers) {
-    if (t.dtype === "string") continue;
-    const variable = tf.tidy(() => {
-      const raw = toTf(t, `initializer "${name}"`);
-      const w = layouts.get(name);
-      return tf.variable(w ? w.layout.toBackend(raw, w.attrs) : raw, isTrainable(name));
-    });
-    variables.set(name, variable);
-  }
-
+  const variables = createVariables(graph, layouts, isTrainable);
   const inputNames = graph.inputs.map((v) => v.name);
   const outputNames = graph.outputs.map((v) => v.name);
 
-  /** Lists every missing, unknown, mis-shaped or mis-typed feed at once. */
-  function checkFeeds(feeds: Record<string, { dims?: readonly number[]; shape?: readonly number[]; dtype: string }>): void {
-    const missing = inputNames.filter((n) => !(n in feeds));
-    const extra = Object.keys(feeds).filter((n) => !inputNames.includes(n));
-    const wrong: string[] = [];
-    for (const info of graph.inputs) {
-      const feed = feeds[info.name];
-      if (!feed) continue;
-      const dims = feed.dims ?? feed.shape ?? [];
-      const declared = info.shape;
-      const fits = !declared || (declared.length === dims.length && declared.every((d, i) => typeof d !== "number" || d === dims[i]));
-      const dtypeFits = tfDtypeOf(info.dtype) === (feed.dtype in TF_DTYPES ? feed.dtype : tfDtypeOf(feed.dtype as DType));
-      if (!fits || !dtypeFits) {
-        wrong.push(`"${info.name}" must be ${info.dtype} [${(declared ?? []).map((d) => d ?? "?").join(", ")}], got ${feed.dtype} [${dims.join(", ")}]`);
-      }
-    }
-    const problems = [
-      ...missing.map((n) => `missing input "${n}"`),
-      ...extra.map((n) => `unknown input "${n}" (expected exactly [${inputNames.join(", ")}])`),
-      ...wrong,
-    ];
-    if (problems.length) {
-      throw new ShapeError(`graph "${graph.name}": ${problems.length} problem${problems.length > 1 ? "s" : ""} with the inputs:\n  ${problems.join("\n  ")}`, {
-        details: { expected: inputNames, missing, extra, wrong },
-      });
-    }
-  }
-
-  /** Nodes needed for `wanted`, in graph order. */
-  function plan(wanted: readonly string[], folded: FoldedConstants): Node[] {
-    const producer = new Map<string, Node>();
-    for (const node of graph.nodes) for (const o of node.outputs) if (o) producer.set(o, node);
-    const need = new Set<Node>();
-    const stack = [...wanted];
-    const seen = new Set<string>();
-    while (stack.length) {
-      const name = stack.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const node = producer.get(name);
-      if (!node || need.has(node) || folded.foldedNodes.has(node.name)) continue;
-      need.add(node);
-      stack.push(...node.inputs.filter((i) => i));
-    }
-    return graph.nodes.filter((n) => need.has(n));
-  }
-  const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
-  const fusedOutputs = new Set([...fusions.keys()].map((conv) => graph.nodes.find((n) => n.name === conv)!.outputs[0]!));
-
   function forward(feeds: Record<string, tf.Tensor>, opts: ForwardOptions = {}): Record<string, tf.Tensor> {
-    checkFeeds(feeds);
-    training = opts.training ?? options.training ?? false;
-    if (opts.seed !== undefined) nextSeed = seededInts(opts.seed);
+    checkFeeds(graph, tfFeedViews(feeds), where, TFJS_FEEDS);
+    calls.begin(opts.training ?? options.training ?? false, opts.seed);
     const wanted = opts.outputs ?? outputNames;
-    const folded = foldedFor(feeds);
+    const folded = folds.forFeeds(feeds);
     const env = new Map<string, Held>();
     for (const [name, t] of Object.entries(feeds)) env.set(name, held(t, "onnx"));
     const lookup = (name: string): Held | undefined => {
@@ -303,17 +159,12 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       return v;
     };
 
-    let nodes = opts.outputs ? plan(wanted, folded) : defaultPlans.get(folded);
-    if (!nodes) {
-      nodes = plan(wanted, folded);
-      defaultPlans.set(folded, nodes);
-    }
     // Fusion changes the conv's own output: not when that output is asked for.
     // (While training the op differentiates the fused activation, or runs it apart: see ops/conv.ts.)
     const fuse = !wanted.some((w) => fusedOutputs.has(w));
     const skipped = new Map<string, string>();
-    for (const node of nodes) {
-      const index = nodeIndex.get(node)!;
+    for (const node of planner.nodesFor(opts.outputs, folded)) {
+      const index = planner.index(node);
       const entry = entries[index]!;
       const alias = fuse ? skipped.get(node.name) : undefined;
       if (alias !== undefined) {
@@ -322,30 +173,9 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       }
       const fusion = fuse ? fusions.get(node.name) : undefined;
       if (fusion) skipped.set(fusion.skipped.name, node.outputs[0]!);
-      const nodeAttrs = fusion ? fusedAttrs.get(node.name)! : attrs[index]!;
-      const values = node.inputs.map(lookup);
-      const policy = entry.layout ?? "onnx";
-      let inputs: (tf.Tensor | undefined)[];
-      let outLayout: Layout = "onnx";
-      if (policy === "elementwise") {
-        ({ inputs, layout: outLayout } = alignElementwise(values));
-      } else if (policy === "keepsLayout") {
-        const first = values[0];
-        outLayout = first !== undefined && first.t.rank >= 3 ? first.layout : "onnx";
-        inputs = values.map((v, i) => (v === undefined ? undefined : i === 0 ? v.t : asOnnx(v)));
-      } else if (policy === "channelsLast") {
-        inputs = values.map((v, i) => (v === undefined ? undefined : i === 0 ? asChannelsLast(v) : asOnnx(v)));
-        outLayout = "channelsLast";
-      } else {
-        inputs = values.map((v) => (v === undefined ? undefined : asOnnx(v)));
-      }
-      // Weights not converted at compile time (computed ones, shared ones) convert here.
-      for (const [i, layout] of Object.entries(entry.inputLayouts ?? {})) {
-        const k = Number(i);
-        const name = node.inputs[k] ?? "";
-        if (inputs[k] !== undefined && !layouts.has(name)) inputs[k] = layout.toBackend(inputs[k]!, nodeAttrs);
-      }
-      const ctx = ctxFor(node, index, constantOfNode(folded, node), policy === "channelsLast" ? "channelsLast" : outLayout);
+      const nodeAttrs = attrs[index]!;
+      const { inputs, contextLayout, outputLayout } = dispatch(entry, node, node.inputs.map(lookup), nodeAttrs, (name) => layouts.has(name));
+      const ctx = calls.context(node, opsets[index]!, constantsOf(folded, node), contextLayout, fusion?.activation);
       let outputs: tf.Tensor[];
       try {
         outputs = entry.run(inputs, nodeAttrs, ctx);
@@ -357,7 +187,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       node.outputs.forEach((name, i) => {
         const t = outputs[i];
         if (!name || !t) return;
-        env.set(name, held(t, i === 0 || policy === "elementwise" ? outLayout : "onnx"));
+        env.set(name, held(t, outputLayout(i)));
       });
     }
     const result: Record<string, tf.Tensor> = {};
@@ -375,8 +205,8 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   }
 
   async function run(feeds: Record<string, Tensor>, opts: { outputs?: string[] } = {}): Promise<Record<string, Tensor>> {
-    checkFeeds(feeds);
-    await prepare(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { shape: t.dims }])));
+    checkFeeds(graph, feeds, where, TFJS_FEEDS);
+    await folds.prepare(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, { shape: t.dims }])));
     const outs = tf.tidy(() => {
       const tfFeeds: Record<string, tf.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) tfFeeds[name] = toTf(t, `input "${name}"`);
@@ -396,34 +226,22 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return result;
   }
 
-  function takeStateUpdates(): Map<string, tf.Tensor> {
-    const taken = new Map(stateUpdates);
-    stateUpdates.clear();
-    return taken;
-  }
-
-  async function exportGraph(): Promise<Graph> {
-    const initializers = new Map<string, Tensor>(graph.initializers);
-    for (const [name, v] of variables) {
-      const original = graph.initializers.get(name)!;
-      const w = layouts.get(name);
-      const onnx = w ? tf.tidy(() => w.layout.toOnnx(v, w.attrs, original.dims)) : v;
-      try {
-        initializers.set(name, fromTfValues((await onnx.data()) as ArrayLike<number>, original.dims, original.dtype));
-      } finally {
-        if (onnx !== v) onnx.dispose();
-      }
-    }
-    return { ...graph, initializers };
-  }
-
   function dispose(): void {
     for (const v of variables.values()) v.dispose();
-    for (const t of generic.tensors.values()) t.dispose();
-    specialized.clear();
-    for (const t of stateUpdates.values()) t.dispose();
-    stateUpdates.clear();
+    folds.dispose();
+    calls.dispose();
   }
 
-  return { graph, inputNames, outputNames, variables, forward, prepare, run, takeStateUpdates, exportGraph, dispose };
+  return {
+    graph,
+    inputNames,
+    outputNames,
+    variables,
+    forward,
+    prepare: (feeds) => folds.prepare(feeds),
+    run,
+    takeStateUpdates: () => calls.takeUpdates(),
+    exportGraph: async () => ({ ...graph, initializers: await exportInitializers(graph, variables, layouts) }),
+    dispose,
+  };
 }

@@ -44,8 +44,9 @@ function foldShape(node: Node, attrs: Attrs, shapes: Map<string, readonly Dim[]>
   if (!dims) return undefined;
   const rank = dims.length;
   const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
-  const start = clamp((attrs.start as number | undefined) ?? 0);
-  const end = attrs.end === undefined ? rank : clamp(attrs.end as number);
+  // Shape's start (default 0) and end (optional) are ints, checked when attributes were resolved.
+  const start = clamp(typeof attrs.start === "number" ? attrs.start : 0);
+  const end = typeof attrs.end === "number" ? clamp(attrs.end) : rank;
   const picked = dims.slice(start, Math.max(start, end));
   if (!picked.every((d): d is number => typeof d === "number" && d >= 0)) return undefined;
   return Int32Array.from(picked);

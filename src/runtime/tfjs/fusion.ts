@@ -3,14 +3,13 @@
 // full read and write of the activation (ClipByValue was 9% of MobileNetV2's
 // tfjs time), and while training one more kernel and gradient per layer. A
 // Conv or Gemm whose output feeds only such an activation (and is not a graph
-// output) runs with the activation fused (the op reads FUSED_ACTIVATION), and
+// output) runs with the activation fused (the op reads ctx.fusedActivation), and
 // the activation node is skipped. tfjs's fused conv gradient refuses relu6:
 // where our kernels do not run, a training op applies the activation apart.
 import type { Graph, Node } from "../../graph/types.js";
 import type { Attrs } from "./ops/types.js";
 
-export const FUSED_ACTIVATION = "fusedActivation";
-/** The ops that read FUSED_ACTIVATION. */
+/** The ops that read the fused activation (OpContext.fusedActivation). */
 const FUSES_ACTIVATION: ReadonlySet<string> = new Set(["Conv", "Gemm"]);
 export type FusedActivation = "relu" | "relu6";
 
@@ -46,7 +45,8 @@ function activationOf(node: Node, attrs: Attrs, constant: (name: string) => Arra
   const bound = (i: number, attr: string): number | undefined => {
     const name = node.inputs[i];
     if (name) return constant(name)?.[0];
-    return (attrs[attr] as number | undefined) ?? (i === 1 ? -Infinity : Infinity);
+    const value = attrs[attr];
+    return typeof value === "number" ? value : i === 1 ? -Infinity : Infinity;
   };
   const [min, max] = [bound(1, "min"), bound(2, "max")];
   if (min !== 0) return undefined;

@@ -1,64 +1,57 @@
-// The op table: entries keyed by domain and op type, each list sorted by
-// `since`. Opset versions are data: for a model at opset N the newest entry
-// with since ≤ N implements the op.
+// The tfjs runtime's implementations, attached to the shared op table
+// (src/graph/ops/). A node runs with the implementation of the version the
+// table resolves for it (the newest at or below the opset its graph declares
+// for the node's domain); a version without an implementation is unsupported.
 import { UnsupportedOpError } from "../../core/errors.js";
+import { OP_TABLE, attach, normalizeDomain, type OpTable, type OpVersion } from "../../graph/ops/index.js";
 import type { Graph } from "../../graph/types.js";
 import type { OpEntry } from "./ops/types.js";
 
-/** ai.onnx is written "" in graphs; both spellings mean the default domain. */
-export function normalizeDomain(domain: string | undefined): string {
-  return domain === undefined || domain === "ai.onnx" ? "" : domain;
-}
-
 export class OpRegistry {
-  private readonly byKey = new Map<string, OpEntry[]>();
+  private readonly byVersion: ReadonlyMap<OpVersion, OpEntry>;
 
-  constructor(entries: readonly OpEntry[]) {
-    for (const e of entries) {
-      const key = OpRegistry.key(normalizeDomain(e.domain), e.opType);
-      const list = this.byKey.get(key) ?? [];
-      if (list.some((x) => x.since === e.since)) {
-        throw new Error(`op table lists ${key} since ${e.since} twice (ops/index.ts)`);
-      }
-      list.push(e);
-      list.sort((a, b) => a.since - b.since);
-      this.byKey.set(key, list);
+  constructor(
+    entries: readonly OpEntry[],
+    private readonly table: OpTable = OP_TABLE,
+  ) {
+    this.byVersion = attach(table, entries, "tfjs ops (runtime/tfjs/ops/index.ts)");
+    const strays = [...this.byVersion].filter(([version, entry]) => entry.version !== version);
+    if (strays.length > 0) {
+      throw new Error(`tfjs ops implement versions not listed in src/graph/ops/index.ts: ${strays.map(([v]) => `${v.opType} since ${v.since}`).join(", ")}`);
     }
-  }
-
-  private static key(domain: string, opType: string): string {
-    return `${domain}::${opType}`;
   }
 
   /** The entry for `opType` at `opset`, or undefined when none applies. */
   resolve(opType: string, domain: string, opset: number): OpEntry | undefined {
-    const list = this.byKey.get(OpRegistry.key(normalizeDomain(domain), opType));
-    if (!list) return undefined;
-    let found: OpEntry | undefined;
-    for (const e of list) if (e.since <= opset) found = e;
-    return found;
+    const version = this.table.lookup(domain, opType, opset);
+    return version && this.byVersion.get(version);
   }
 
-  /** Every (domain, op type) the table knows, for listings and coverage reports. */
+  /** The implementation attached to exactly `version`. */
+  implementation(version: OpVersion): OpEntry | undefined {
+    return this.byVersion.get(version);
+  }
+
+  /** Every (domain, op type) with an implementation, for listings and coverage reports. */
   opTypes(): string[] {
-    return [...this.byKey.keys()].map((k) => k.replace(/^::/, "")).sort();
+    return [...new Set([...this.byVersion.keys()].map((v) => (v.domain ? `${v.domain}::${v.opType}` : v.opType)))].sort();
   }
 
   /**
    * Resolves every node of `graph` or throws one UnsupportedOpError listing
-   * every op that has no entry at the graph's opset, with all its nodes.
+   * every op that has no implementation at the graph's opset, with all its nodes.
    */
   resolveGraph(graph: Graph): OpEntry[] {
     const missing = new Map<string, { op: string; domain: string; opset: number; nodes: string[] }>();
     const entries: OpEntry[] = [];
     for (const node of graph.nodes) {
-      const domain = normalizeDomain(node.domain);
-      const opset = opsetFor(graph, domain);
-      const entry = this.resolve(node.opType, domain, opset);
+      const { version, opset } = this.table.forNode(graph, node);
+      const entry = version && this.byVersion.get(version);
       if (entry) {
         entries.push(entry);
         continue;
       }
+      const domain = normalizeDomain(node.domain);
       const key = `${domain}::${node.opType}`;
       const m = missing.get(key) ?? { op: node.opType, domain, opset, nodes: [] };
       m.nodes.push(node.name);
@@ -69,10 +62,4 @@ export class OpRegistry {
     }
     return entries;
   }
-}
-
-/** The opset a graph declares for `domain` ("" is ai.onnx). */
-export function opsetFor(graph: Graph, domain: string): number {
-  const d = normalizeDomain(domain);
-  return d === "" ? (graph.opsets[""] ?? graph.opsets["ai.onnx"] ?? 0) : (graph.opsets[d] ?? 0);
 }

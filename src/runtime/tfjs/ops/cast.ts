@@ -3,7 +3,8 @@
 // truncates toward zero as ONNX (C's static_cast) defines; → bool is "≠ 0".
 import { tf } from "../tf.js";
 import { required, shapeError, unsupportedFeature } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Cast, CastLike } from "../../../graph/ops/cast.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 /** ONNX TensorProto.DataType codes → the tfjs dtype that carries them. */
 const ONNX_TO_TF: Readonly<Record<number, tf.DataType>> = Object.freeze({
@@ -38,29 +39,23 @@ function targetOf(to: number, ctx: OpContext): tf.DataType {
   return dtype;
 }
 
-const cast: OpEntry = {
-  opType: "Cast",
-  since: 6,
+const cast = implement(Cast[6], {
   layout: "elementwise",
-  attributes: { to: { type: "int", required: true }, saturate: { type: "int", default: 1 } },
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     if (x.dtype === "string") throw unsupportedFeature(ctx, "casting from string");
-    return [castTo(x, targetOf(attrs.to as number, ctx))];
+    return [castTo(x, targetOf(attrs.to, ctx))];
   },
-};
+});
 
-const castLike: OpEntry = {
-  opType: "CastLike",
-  since: 15,
+const castLike = implement(CastLike[15], {
   layout: "elementwise",
-  attributes: { saturate: { type: "int", default: 1 } },
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const like = required(inputs, 1, ctx, "target_type");
     if (x.dtype === "string" || like.dtype === "string") throw shapeError(ctx, "string tensors cannot be cast on the tfjs runtime");
     return [castTo(x, like.dtype)];
   },
-};
+});
 
 export const CAST_OPS: readonly OpEntry[] = [cast, castLike];

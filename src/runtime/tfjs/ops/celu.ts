@@ -1,14 +1,12 @@
 // Celu (opset 12): max(0, x) + min(0, alpha·(exp(x/alpha) − 1)), PyTorch's nn.CELU.
 import { tf } from "../tf.js";
-import type { OpEntry } from "./types.js";
+import { Celu } from "../../../graph/ops/celu.js";
+import { implement, type OpEntry } from "./types.js";
 
-const celu: OpEntry = {
-  opType: "Celu",
-  since: 12,
+const celu = implement(Celu[12], {
   layout: "elementwise",
-  attributes: { alpha: { type: "float", default: 1.0 } },
   run([x], attrs) {
-    const alpha = attrs.alpha as number;
+    const alpha = attrs.alpha;
     return [
       tf.tidy(() => {
         const negative = tf.mul(tf.scalar(alpha), tf.expm1(tf.div(tf.minimum(x!, 0), tf.scalar(alpha))));
@@ -16,6 +14,6 @@ const celu: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const CELU_OPS: readonly OpEntry[] = [celu];

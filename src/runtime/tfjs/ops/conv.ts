@@ -13,32 +13,28 @@ import { compactorConv2d } from "../kernels/conv2d.js";
 import { depthwise3x3 } from "../kernels/depthwise.js";
 import { pointwiseConv2d } from "../kernels/pointwise.js";
 import { winogradConv2d } from "../kernels/winograd.js";
-import type { Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import { Conv, ConvTranspose } from "../../../graph/ops/conv.js";
+import { implement, type InputLayout, type OpContext, type OpEntry } from "./types.js";
 
-const convAttributes = {
-  auto_pad: { type: "string", default: "NOTSET" },
-  dilations: { type: "ints" },
-  group: { type: "int", default: 1 },
-  kernel_shape: { type: "ints" },
-  pads: { type: "ints" },
-  strides: { type: "ints" },
-} as const;
+type ConvAttrs = AttrValues<(typeof Conv)[1]["attributes"]>;
+type ConvTransposeAttrs = AttrValues<(typeof ConvTranspose)[1]["attributes"]>;
 
 function to4d(w: tf.Tensor): tf.Tensor {
   return w.rank === 3 ? tf.reshape(w, [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!]) : w;
 }
 
-function isDepthwise(attrs: Attrs, onnxDims: readonly number[]): boolean {
-  return (attrs.group as number) > 1 && onnxDims[1] === 1;
+function isDepthwise(attrs: ConvAttrs, onnxDims: readonly number[]): boolean {
+  return attrs.group > 1 && onnxDims[1] === 1;
 }
 
-export const convFilterLayout: InputLayout = {
+export const convFilterLayout: InputLayout<ConvAttrs> = {
   toBackend(w, attrs) {
     if (w.rank !== 3 && w.rank !== 4) return w; // run() reports the unsupported rank
     const w4 = to4d(w);
     const [o, , kh, kw] = w4.shape as [number, number, number, number];
     if (isDepthwise(attrs, w.shape)) {
-      const group = attrs.group as number;
+      const group = attrs.group;
       return tf.transpose(tf.reshape(w4, [group, o / group, kh, kw]), [2, 3, 0, 1]);
     }
     return tf.transpose(w4, [2, 3, 1, 0]);
@@ -50,12 +46,12 @@ export const convFilterLayout: InputLayout = {
   },
 };
 
-function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs: Attrs, spatialRank: number, ctx: OpContext): tf.Tensor4D {
-  const group = attrs.group as number;
+function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs: ConvAttrs, spatialRank: number, ctx: OpContext): tf.Tensor4D {
+  const group = attrs.group;
   const cin = x.shape[3];
   const depthwise = group > 1 && cin === group;
   const kernel: [number, number] = [w.shape[0], w.shape[1]];
-  const declared = attrs.kernel_shape as number[] | undefined;
+  const declared = attrs.kernel_shape;
   if (declared && declared.join() !== (spatialRank === 1 ? [kernel[1]] : kernel).join()) {
     throw shapeError(ctx, `kernel_shape [${declared.join(", ")}] does not match the weights' spatial dims`);
   }
@@ -70,7 +66,7 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
   const strides = g.strides;
   const pad = tfPad(g.pads);
   // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
-  const activation: "linear" | "relu" | "relu6" = (attrs.fusedActivation as "relu" | "relu6" | undefined) ?? "linear";
+  const activation: "linear" | "relu" | "relu6" = ctx.fusedActivation ?? "linear";
   // Our conv (../kernels/conv2d.ts) differentiates its fused activation; tfjs's
   // fused convs do not differentiate relu6, so while training they run linear
   // and the activation follows as its own op.
@@ -130,20 +126,17 @@ function useIm2colForInference(w: tf.Tensor4D, strides: readonly [number, number
   return strides.some((s) => s > 1) || w.shape[0] >= 5 || w.shape[1] >= 5;
 }
 
-function runConv([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runConv([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: ConvAttrs, ctx: OpContext): tf.Tensor[] {
   const spatialRank = x!.rank - 2;
   const { x4, squeeze } = as2d(x!, ctx);
   return [squeeze(conv2d(x4, w as tf.Tensor4D, b, attrs, spatialRank, ctx))];
 }
 
-export const conv: OpEntry = {
-  opType: "Conv",
-  since: 1,
+export const conv = implement(Conv[1], {
   layout: "channelsLast",
-  attributes: convAttributes,
   inputLayouts: { 1: convFilterLayout },
   run: runConv,
-};
+});
 
 export const convTransposeFilterLayout: InputLayout = {
   toBackend: (w) => (w.rank === 3 || w.rank === 4 ? tf.transpose(to4d(w), [2, 3, 1, 0]) : w),
@@ -151,10 +144,10 @@ export const convTransposeFilterLayout: InputLayout = {
 };
 
 /** Head and tail padding per spatial dim for ConvTranspose (explicit, or from output_shape / auto_pad). */
-function transposePads(attrs: Attrs, spatialRank: number, inHW: [number, number], kernel: [number, number], strides: [number, number], outPad: [number, number], ctx: OpContext): [number, number][] {
-  const autoPad = attrs.auto_pad as string;
-  const outputShape = attrs.output_shape as number[] | undefined;
-  const pads = attrs.pads as number[] | undefined;
+function transposePads(attrs: ConvTransposeAttrs, spatialRank: number, inHW: [number, number], kernel: [number, number], strides: [number, number], outPad: [number, number], ctx: OpContext): [number, number][] {
+  const autoPad = attrs.auto_pad;
+  const outputShape = attrs.output_shape;
+  const pads = attrs.pads;
   return [0, 1].map((i) => {
     const full = (inHW[i]! - 1) * strides[i]! + kernel[i]! + outPad[i]!;
     let target: number | undefined;
@@ -188,17 +181,17 @@ function dilateFilter(w: tf.Tensor4D, [dh, dw]: [number, number]): tf.Tensor4D {
   return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, o, i]) as tf.Tensor4D;
 }
 
-function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: ConvTransposeAttrs, ctx: OpContext): tf.Tensor[] {
   const spatialRank = x!.rank - 2;
   const { x4, squeeze } = as2d(x!, ctx);
-  const group = attrs.group as number;
-  const widen = (v: number[] | undefined, fill: number): [number, number] => {
+  const group = attrs.group;
+  const widen = (v: readonly number[] | undefined, fill: number): [number, number] => {
     const a = v ?? Array<number>(spatialRank).fill(fill);
     return spatialRank === 1 ? [fill === 0 ? 0 : 1, a[0]!] : [a[0]!, a[1]!];
   };
-  const dilations = widen(attrs.dilations as number[] | undefined, 1);
-  const strides = widen(attrs.strides as number[] | undefined, 1);
-  const outPad = widen(attrs.output_padding as number[] | undefined, 0);
+  const dilations = widen(attrs.dilations, 1);
+  const strides = widen(attrs.strides, 1);
+  const outPad = widen(attrs.output_padding, 0);
   const [n, h, wd, cin] = x4.shape;
   const filter = dilateFilter(w as tf.Tensor4D, dilations);
   const kernel: [number, number] = [filter.shape[0], filter.shape[1]];
@@ -231,13 +224,10 @@ function runConvTranspose([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: 
   return [squeeze(y)];
 }
 
-export const convTranspose: OpEntry = {
-  opType: "ConvTranspose",
-  since: 1,
+export const convTranspose = implement(ConvTranspose[1], {
   layout: "channelsLast",
-  attributes: { ...convAttributes, output_padding: { type: "ints" }, output_shape: { type: "ints" } },
   inputLayouts: { 1: convTransposeFilterLayout },
   run: runConvTranspose,
-};
+});
 
 export const CONV_OPS: readonly OpEntry[] = [conv, convTranspose];

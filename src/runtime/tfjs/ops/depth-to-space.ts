@@ -2,22 +2,20 @@
 // reshape → transpose → reshape, so they keep a gradient.
 import { tf } from "../tf.js";
 import { required, shapeError, unsupportedFeature } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { DepthToSpace, SpaceToDepth } from "../../../graph/ops/depth-to-space.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 function nchw(x: tf.Tensor, ctx: OpContext): [number, number, number, number] {
   if (x.rank !== 4) throw shapeError(ctx, `needs a 4-D NCHW input, got [${x.shape.join(", ")}]`);
   return x.shape as [number, number, number, number];
 }
 
-const depthToSpace: OpEntry = {
-  opType: "DepthToSpace",
-  since: 1,
-  attributes: { blocksize: { type: "int", required: true }, mode: { type: "string", default: "DCR" } },
+const depthToSpace = implement(DepthToSpace[1], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const [n, c, h, w] = nchw(x, ctx);
-    const b = attrs.blocksize as number;
-    const mode = attrs.mode as string;
+    const b = attrs.blocksize;
+    const mode = attrs.mode;
     if (c % (b * b) !== 0) throw shapeError(ctx, `channels ${c} are not divisible by blocksize² (${b * b})`);
     const depth = c / (b * b);
     // DCR: channels are ordered (block row, block column, depth); CRD: (depth, block row, block column).
@@ -26,16 +24,13 @@ const depthToSpace: OpEntry = {
     if (split === undefined || perm === undefined) throw unsupportedFeature(ctx, `mode "${mode}"`);
     return [tf.tidy(() => tf.reshape(tf.transpose(tf.reshape(x, split), perm), [n, depth, h * b, w * b]))];
   },
-};
+});
 
-const spaceToDepth: OpEntry = {
-  opType: "SpaceToDepth",
-  since: 1,
-  attributes: { blocksize: { type: "int", required: true } },
+const spaceToDepth = implement(SpaceToDepth[1], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const [n, c, h, w] = nchw(x, ctx);
-    const b = attrs.blocksize as number;
+    const b = attrs.blocksize;
     if (h % b !== 0 || w % b !== 0) throw shapeError(ctx, `height ${h} and width ${w} must be divisible by blocksize ${b}`);
     return [
       tf.tidy(() =>
@@ -43,6 +38,6 @@ const spaceToDepth: OpEntry = {
       ),
     ];
   },
-};
+});
 
 export const DEPTH_TO_SPACE_OPS: readonly OpEntry[] = [depthToSpace, spaceToDepth];

@@ -4,7 +4,8 @@
 // training run repeats exactly.
 import { tf } from "../tf.js";
 import { floatsOf, required, shapeError } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Dropout } from "../../../graph/ops/dropout.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 function dropout(x: tf.Tensor, ratio: number, dropping: boolean, ctx: OpContext): tf.Tensor[] {
   if (!(ratio >= 0 && ratio < 1)) throw shapeError(ctx, `ratio must be in [0, 1), got ${ratio}`);
@@ -22,33 +23,24 @@ function dropout(x: tf.Tensor, ratio: number, dropping: boolean, ctx: OpContext)
   });
 }
 
-const dropout1: OpEntry = {
-  opType: "Dropout",
-  since: 1,
+const dropout1 = implement(Dropout[1], {
   layout: "elementwise",
-  attributes: { ratio: { type: "float", default: 0.5 }, is_test: { type: "int", default: 0 } },
   run: (inputs, attrs, ctx) =>
-    dropout(required(inputs, 0, ctx, "data"), attrs.ratio as number, ctx.training && attrs.is_test !== 1, ctx),
-};
+    dropout(required(inputs, 0, ctx, "data"), attrs.ratio, ctx.training && attrs.is_test !== 1, ctx),
+});
 
-const dropout7: OpEntry = {
-  opType: "Dropout",
-  since: 7,
+const dropout7 = implement(Dropout[7], {
   layout: "elementwise",
-  attributes: { ratio: { type: "float", default: 0.5 } },
-  run: (inputs, attrs, ctx) => dropout(required(inputs, 0, ctx, "data"), attrs.ratio as number, ctx.training, ctx),
-};
+  run: (inputs, attrs, ctx) => dropout(required(inputs, 0, ctx, "data"), attrs.ratio, ctx.training, ctx),
+});
 
-const dropout12: OpEntry = {
-  opType: "Dropout",
-  since: 12,
+const dropout12 = implement(Dropout[12], {
   layout: "elementwise",
-  attributes: { seed: { type: "int" } },
   run(inputs, _attrs, ctx) {
     const ratio = floatsOf(inputs, 1, ctx)?.[0] ?? 0.5;
     const trainingMode = floatsOf(inputs, 2, ctx)?.[0] ?? 0;
     return dropout(required(inputs, 0, ctx, "data"), ratio, ctx.training || trainingMode !== 0, ctx);
   },
-};
+});
 
 export const DROPOUT_OPS: readonly OpEntry[] = [dropout1, dropout7, dropout12];

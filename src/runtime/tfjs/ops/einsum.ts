@@ -5,7 +5,8 @@
 // batched matMul: [batch, kept-from-A, contracted] × [batch, contracted, kept-from-B].
 import { tf } from "../tf.js";
 import { required, shapeError, unsupportedFeature } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Einsum } from "../../../graph/ops/einsum.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 /** Letters standing in for the dims "..." covers; ONNX labels are [a-zA-Z] only. */
 const ELLIPSIS_LABELS = "0123456789";
@@ -93,14 +94,11 @@ function contract(a: Operand, b: Operand, output: readonly string[]): Operand {
   return { t: tf.reshape(product, [...batchDims, ...size(a, aKeep), ...size(b, bKeep)]), labels: [...batch, ...aKeep, ...bKeep] };
 }
 
-const einsum: OpEntry = {
-  opType: "Einsum",
-  since: 12,
-  attributes: { equation: { type: "string", required: true } },
+const einsum = implement(Einsum[12], {
   run(inputs, attrs, ctx) {
     const tensors = inputs.map((t, i) => required(inputs, i, ctx, `Inputs[${i}]`));
     if (tensors.length < 1 || tensors.length > 2) throw unsupportedFeature(ctx, `${tensors.length} operands (1 or 2 are implemented)`);
-    const { inputs: labels, output } = parse(attrs.equation as string, tensors, ctx);
+    const { inputs: labels, output } = parse(attrs.equation, tensors, ctx);
     return [
       tf.tidy(() => {
         const needed = (k: number) => new Set([...output, ...labels.filter((_, j) => j !== k).flat()]);
@@ -112,6 +110,6 @@ const einsum: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const EINSUM_OPS: readonly OpEntry[] = [einsum];

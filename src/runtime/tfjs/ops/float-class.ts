@@ -1,15 +1,13 @@
 // IsNaN and IsInf (opset 9/10): masks PyTorch exports for torch.isnan/isinf
 // and nan_to_num-style guards. IsInf can leave out either infinity.
 import { tf } from "../tf.js";
-import type { OpEntry } from "./types.js";
+import { IsInf, IsNaN } from "../../../graph/ops/float-class.js";
+import { implement, type OpEntry } from "./types.js";
 
-const isNaN: OpEntry = { opType: "IsNaN", since: 9, layout: "elementwise", run: ([x]) => [tf.isNaN(x!)] };
+const isNaN = implement(IsNaN[9], { layout: "elementwise", run: ([x]) => [tf.isNaN(x!)] });
 
-const isInf: OpEntry = {
-  opType: "IsInf",
-  since: 10,
+const isInf = implement(IsInf[10], {
   layout: "elementwise",
-  attributes: { detect_negative: { type: "int", default: 1 }, detect_positive: { type: "int", default: 1 } },
   run([x], attrs) {
     return [
       tf.tidy(() => {
@@ -21,6 +19,6 @@ const isInf: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const FLOAT_CLASS_OPS: readonly OpEntry[] = [isNaN, isInf];

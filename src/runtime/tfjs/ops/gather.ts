@@ -3,7 +3,8 @@
 // kernels), GatherND and ScatterND.
 import { tf } from "../tf.js";
 import { normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import * as ops from "../../../graph/ops/gather.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 /** Indices may be negative (counted from the end of `dim`); map them to [0, dim). */
 function wrapNegative(indices: tf.Tensor, dim: number): tf.Tensor {
@@ -13,19 +14,16 @@ function wrapNegative(indices: tf.Tensor, dim: number): tf.Tensor {
   });
 }
 
-const gather: OpEntry = {
-  opType: "Gather",
-  since: 1,
-  attributes: { axis: { type: "int", default: 0 } },
+const gather = implement(ops.Gather[1], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
-    const axis = normalizeAxis(attrs.axis as number, x.rank, ctx);
+    const axis = normalizeAxis(attrs.axis, x.rank, ctx);
     const indices = wrapNegative(required(inputs, 1, ctx, "indices"), x.shape[axis] as number);
     const out = tf.gather(x, indices, axis);
     indices.dispose();
     return [out];
   },
-};
+});
 
 /**
  * Full coordinates [...indices.shape, rank] for an element-wise index along
@@ -49,22 +47,19 @@ function checkSameRank(x: tf.Tensor, indices: tf.Tensor, ctx: OpContext): void {
   }
 }
 
-const gatherElements: OpEntry = {
-  opType: "GatherElements",
-  since: 11,
-  attributes: { axis: { type: "int", default: 0 } },
+const gatherElements = implement(ops.GatherElements[11], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
     const indices = required(inputs, 1, ctx, "indices");
     checkSameRank(x, indices, ctx);
-    const axis = normalizeAxis(attrs.axis as number, x.rank, ctx);
+    const axis = normalizeAxis(attrs.axis, x.rank, ctx);
     if (indices.size === 0) return [tf.zeros(indices.shape, x.dtype)];
     const coords = elementCoordinates(indices, axis, x.shape[axis] as number);
     const out = tf.gatherND(x, coords);
     coords.dispose();
     return [out];
   },
-};
+});
 
 function scatterElements(inputs: readonly (tf.Tensor | undefined)[], axisAttr: number, reduction: string, ctx: OpContext): tf.Tensor[] {
   const x = required(inputs, 0, ctx, "data");
@@ -83,19 +78,13 @@ function scatterElements(inputs: readonly (tf.Tensor | undefined)[], axisAttr: n
   ];
 }
 
-const scatter: OpEntry = {
-  opType: "Scatter",
-  since: 9,
-  attributes: { axis: { type: "int", default: 0 } },
-  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis as number, "none", ctx),
-};
+const scatter = implement(ops.Scatter[9], {
+  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis, "none", ctx),
+});
 
-const scatterElementsOp: OpEntry = {
-  opType: "ScatterElements",
-  since: 11,
-  attributes: { axis: { type: "int", default: 0 }, reduction: { type: "string", default: "none" } },
-  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis as number, attrs.reduction as string, ctx),
-};
+const scatterElementsOp = implement(ops.ScatterElements[11], {
+  run: (inputs, attrs, ctx) => scatterElements(inputs, attrs.axis, attrs.reduction, ctx),
+});
 
 /** Index tuples in the last axis of `indices` address `dims`; negative entries count from the end. */
 function wrapNegativeTuples(indices: tf.Tensor, dims: readonly number[]): tf.Tensor {
@@ -106,14 +95,11 @@ function wrapNegativeTuples(indices: tf.Tensor, dims: readonly number[]): tf.Ten
   });
 }
 
-const gatherND: OpEntry = {
-  opType: "GatherND",
-  since: 11,
-  attributes: { batch_dims: { type: "int", default: 0 } },
+const gatherND = implement(ops.GatherND[11], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
     const indices = required(inputs, 1, ctx, "indices");
-    const batchDims = attrs.batch_dims as number;
+    const batchDims = attrs.batch_dims;
     const depth = indices.shape[indices.rank - 1] as number;
     if (indices.rank < 1 || batchDims + depth > x.rank || batchDims >= indices.rank) {
       throw shapeError(ctx, `indices [${indices.shape.join(", ")}] with batch_dims ${batchDims} do not address data [${x.shape.join(", ")}]`);
@@ -134,7 +120,7 @@ const gatherND: OpEntry = {
       }),
     ];
   },
-};
+});
 
 function scatterND(inputs: readonly (tf.Tensor | undefined)[], reduction: string, ctx: OpContext): tf.Tensor[] {
   const x = required(inputs, 0, ctx, "data");
@@ -151,17 +137,12 @@ function scatterND(inputs: readonly (tf.Tensor | undefined)[], reduction: string
   ];
 }
 
-const scatterND11: OpEntry = {
-  opType: "ScatterND",
-  since: 11,
+const scatterND11 = implement(ops.ScatterND[11], {
   run: (inputs, _attrs, ctx) => scatterND(inputs, "none", ctx),
-};
+});
 
-const scatterND16: OpEntry = {
-  opType: "ScatterND",
-  since: 16,
-  attributes: { reduction: { type: "string", default: "none" } },
-  run: (inputs, attrs, ctx) => scatterND(inputs, attrs.reduction as string, ctx),
-};
+const scatterND16 = implement(ops.ScatterND[16], {
+  run: (inputs, attrs, ctx) => scatterND(inputs, attrs.reduction, ctx),
+});
 
 export const GATHER_OPS: readonly OpEntry[] = [gather, gatherElements, scatter, scatterElementsOp, gatherND, scatterND11, scatterND16];

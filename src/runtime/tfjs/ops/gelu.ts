@@ -2,19 +2,17 @@
 // Elementwise, so it runs in whatever layout its input arrives in.
 import { tf } from "../tf.js";
 import { required, unsupportedFeature } from "./args.js";
-import type { OpEntry } from "./types.js";
+import { Gelu } from "../../../graph/ops/gelu.js";
+import { implement, type OpEntry } from "./types.js";
 
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 
-const gelu: OpEntry = {
-  opType: "Gelu",
-  since: 20,
+const gelu = implement(Gelu[20], {
   layout: "elementwise",
-  attributes: { approximate: { type: "string", default: "none" } },
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "X");
-    const approximate = attrs.approximate as string;
+    const approximate = attrs.approximate;
     if (approximate !== "none" && approximate !== "tanh") throw unsupportedFeature(ctx, `approximate "${approximate}"`);
     return [
       tf.tidy(() => {
@@ -26,6 +24,6 @@ const gelu: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const GELU_OPS: readonly OpEntry[] = [gelu];

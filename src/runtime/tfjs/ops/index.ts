@@ -1,5 +1,7 @@
-// The op table: every OpEntry the tfjs runtime knows, one line per op family
-// or entry. Adding an op is two steps: write its file, add its line here.
+// Every OpEntry the tfjs runtime implements, one line per op family. Each
+// entry attaches to a version of the shared op table (src/graph/ops/), which
+// declares the op's attributes. Adding an op: declare it there, write its
+// implementation here with implement(version, …), add its family's line.
 import type { OpEntry } from "./types.js";
 import { ACTIVATION_OPS } from "./activation.js";
 import { CAST_OPS } from "./cast.js";

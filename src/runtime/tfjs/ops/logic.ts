@@ -2,17 +2,17 @@
 // broadcasting (tf's own), so they run in whatever layout their inputs share.
 import { tf } from "../tf.js";
 import { required } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import type { OpVersion } from "../../../graph/ops/index.js";
+import * as ops from "../../../graph/ops/logic.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
-function binary(opType: string, since: number, fn: Binary): OpEntry {
-  return {
-    opType,
-    since,
+function binary(version: OpVersion<{}>, fn: Binary): OpEntry<{}> {
+  return implement(version, {
     layout: "elementwise",
     run: (inputs, _attrs, ctx: OpContext) => [fn(required(inputs, 0, ctx, "A"), required(inputs, 1, ctx, "B"))],
-  };
+  });
 }
 
 /** tf comparisons want one dtype; ONNX guarantees both sides share one, up to our int64→int32 mapping. */
@@ -20,16 +20,12 @@ function compare(fn: Binary): Binary {
   return (a, b) => (a.dtype === b.dtype ? fn(a, b) : tf.tidy(() => fn(tf.cast(a, "float32"), tf.cast(b, "float32"))));
 }
 
-const not: OpEntry = {
-  opType: "Not",
-  since: 1,
+const not = implement(ops.Not[1], {
   layout: "elementwise",
   run: (inputs, _attrs, ctx) => [tf.logicalNot(required(inputs, 0, ctx, "X"))],
-};
+});
 
-const whereOp: OpEntry = {
-  opType: "Where",
-  since: 9,
+const whereOp = implement(ops.Where[9], {
   layout: "elementwise",
   run(inputs, _attrs, ctx) {
     const condition = required(inputs, 0, ctx, "condition");
@@ -37,17 +33,17 @@ const whereOp: OpEntry = {
     const y = required(inputs, 2, ctx, "Y");
     return [tf.tidy(() => tf.where(tf.cast(condition, "bool"), x, y.dtype === x.dtype ? y : tf.cast(y, x.dtype)))];
   },
-};
+});
 
 export const LOGIC_OPS: readonly OpEntry[] = [
-  binary("Equal", 1, compare(tf.equal)),
-  binary("Less", 1, compare(tf.less)),
-  binary("Greater", 1, compare(tf.greater)),
-  binary("LessOrEqual", 12, compare(tf.lessEqual)),
-  binary("GreaterOrEqual", 12, compare(tf.greaterEqual)),
-  binary("And", 1, tf.logicalAnd),
-  binary("Or", 1, tf.logicalOr),
-  binary("Xor", 1, tf.logicalXor),
+  binary(ops.Equal[1], compare(tf.equal)),
+  binary(ops.Less[1], compare(tf.less)),
+  binary(ops.Greater[1], compare(tf.greater)),
+  binary(ops.LessOrEqual[12], compare(tf.lessEqual)),
+  binary(ops.GreaterOrEqual[12], compare(tf.greaterEqual)),
+  binary(ops.And[1], tf.logicalAnd),
+  binary(ops.Or[1], tf.logicalOr),
+  binary(ops.Xor[1], tf.logicalXor),
   not,
   whereOp,
 ];

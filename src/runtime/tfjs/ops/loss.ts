@@ -4,20 +4,24 @@
 // their scores; ignore_index entries count neither in the loss nor the mean.
 import { tf } from "../tf.js";
 import { required, shapeError } from "./args.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
+import { NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss } from "../../../graph/ops/loss.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
+
+type LossAttrs = AttrValues<(typeof NegativeLogLikelihoodLoss)[12]["attributes"]>;
 
 const REDUCTIONS = ["none", "sum", "mean"] as const;
 
 
 /** −logProb[n, target[n…], …] weighted, reduced as `reduction` says. */
-function nll(logProb: tf.Tensor, target: tf.Tensor, weight: tf.Tensor | undefined, attrs: Attrs, ctx: OpContext): tf.Tensor {
-  const reduction = attrs.reduction as string;
+function nll(logProb: tf.Tensor, target: tf.Tensor, weight: tf.Tensor | undefined, attrs: LossAttrs, ctx: OpContext): tf.Tensor {
+  const reduction = attrs.reduction;
   if (!(REDUCTIONS as readonly string[]).includes(reduction)) throw shapeError(ctx, `reduction must be one of [${REDUCTIONS.join(", ")}], got "${reduction}"`);
   if (logProb.rank < 2 || target.rank !== logProb.rank - 1) {
     throw shapeError(ctx, `input [${logProb.shape.join(", ")}] must be [N, C, …] and target [N, …], got target [${target.shape.join(", ")}]`);
   }
   const classes = logProb.shape[1] as number;
-  const ignore = attrs.ignore_index as number | undefined;
+  const ignore = attrs.ignore_index;
   return tf.tidy(() => {
     const labels = tf.cast(target, "int32");
     const counted = ignore === undefined ? tf.onesLike(labels) : tf.cast(tf.notEqual(labels, tf.scalar(ignore, "int32")), "int32");
@@ -34,19 +38,11 @@ function nll(logProb: tf.Tensor, target: tf.Tensor, weight: tf.Tensor | undefine
   });
 }
 
-const LOSS_ATTRS = { ignore_index: { type: "int" }, reduction: { type: "string", default: "mean" } } as const;
-
-const negativeLogLikelihoodLoss: OpEntry = {
-  opType: "NegativeLogLikelihoodLoss",
-  since: 12,
-  attributes: LOSS_ATTRS,
+const negativeLogLikelihoodLoss = implement(NegativeLogLikelihoodLoss[12], {
   run: (inputs, attrs, ctx) => [nll(required(inputs, 0, ctx, "input"), required(inputs, 1, ctx, "target"), inputs[2], attrs, ctx)],
-};
+});
 
-const softmaxCrossEntropyLoss: OpEntry = {
-  opType: "SoftmaxCrossEntropyLoss",
-  since: 12,
-  attributes: LOSS_ATTRS,
+const softmaxCrossEntropyLoss = implement(SoftmaxCrossEntropyLoss[12], {
   run(inputs, attrs, ctx) {
     const scores = required(inputs, 0, ctx, "scores");
     if (scores.rank < 2) throw shapeError(ctx, `scores must be [N, C, …], got [${scores.shape.join(", ")}]`);
@@ -57,6 +53,6 @@ const softmaxCrossEntropyLoss: OpEntry = {
     logProb.dispose();
     return [loss];
   },
-};
+});
 
 export const LOSS_OPS: readonly OpEntry[] = [negativeLogLikelihoodLoss, softmaxCrossEntropyLoss];

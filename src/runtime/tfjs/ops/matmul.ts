@@ -4,29 +4,23 @@
 import { tf } from "../tf.js";
 import { compactorDense } from "../kernels/matmul.js";
 import { shapeError } from "./args.js";
-import type { Attrs, InputLayout, OpEntry } from "./types.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import { Gemm, MatMul } from "../../../graph/ops/matmul.js";
+import { implement, type InputLayout, type OpEntry } from "./types.js";
 
-const transposedIfTransB: InputLayout = {
-  toBackend: (w: tf.Tensor, a: Attrs) => (a.transB ? tf.transpose(w) : w),
-  toOnnx: (w: tf.Tensor, a: Attrs) => (a.transB ? tf.transpose(w) : w),
+const transposedIfTransB: InputLayout<AttrValues<(typeof Gemm)[7]["attributes"]>> = {
+  toBackend: (w, a) => (a.transB ? tf.transpose(w) : w),
+  toOnnx: (w, a) => (a.transB ? tf.transpose(w) : w),
 };
 
-export const gemm: OpEntry = {
-  opType: "Gemm",
-  since: 7,
-  attributes: {
-    alpha: { type: "float", default: 1.0 },
-    beta: { type: "float", default: 1.0 },
-    transA: { type: "int", default: 0 },
-    transB: { type: "int", default: 0 },
-  },
+export const gemm = implement(Gemm[7], {
   inputLayouts: { 1: transposedIfTransB },
   run([a, b, c], attrs, ctx) {
     const left = attrs.transA ? tf.transpose(a!) : a!;
-    const alpha = attrs.alpha as number;
-    const beta = attrs.beta as number;
+    const alpha = attrs.alpha;
+    const beta = attrs.beta;
     // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
-    const activation = (attrs.fusedActivation as "relu" | "relu6" | undefined) ?? "linear";
+    const activation = ctx.fusedActivation ?? "linear";
     // b arrives as (K, N) whatever transB said (see inputLayouts).
     // tfjs's fused bias must be a full (N,) row; scalars and (1,) Cs broadcast through add.
     const rowBias = c !== undefined && alpha === 1 && beta === 1 && c.rank === 1 && c.shape[0] === b!.shape[1];
@@ -49,7 +43,7 @@ export const gemm: OpEntry = {
     if (c !== undefined && beta !== 0) y = tf.add(y, beta === 1 ? c : tf.mul(c, beta));
     return [activation === "relu" ? tf.relu(y) : activation === "relu6" ? tf.relu6(y) : y];
   },
-};
+});
 
 /** NumPy matmul: 1-D operands are promoted and the added dim dropped; batch dims broadcast. */
 function matmulNd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -69,15 +63,13 @@ function matmulNd(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return y;
 }
 
-export const matmul: OpEntry = {
-  opType: "MatMul",
-  since: 1,
+export const matmul = implement(MatMul[1], {
   run([a, b], _attrs, ctx) {
     const k1 = a!.shape[a!.rank - 1];
     const k2 = b!.rank === 1 ? b!.shape[0] : b!.shape[b!.rank - 2];
     if (k1 !== k2) throw shapeError(ctx, `inner dimensions differ: A is [${a!.shape.join(", ")}], B is [${b!.shape.join(", ")}]`);
     return [matmulNd(a!, b!)];
   },
-};
+});
 
 export const MATMUL_OPS: readonly OpEntry[] = [gemm, matmul];

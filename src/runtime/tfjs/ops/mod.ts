@@ -6,7 +6,8 @@
 // on shapes as Mod.
 import { tf } from "../tf.js";
 import { required, shapeError } from "./args.js";
-import type { OpEntry } from "./types.js";
+import { Mod } from "../../../graph/ops/mod.js";
+import { implement, type OpEntry } from "./types.js";
 
 function truncatedRemainder(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
@@ -17,10 +18,7 @@ function truncatedRemainder(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   });
 }
 
-const mod: OpEntry = {
-  opType: "Mod",
-  since: 10,
-  attributes: { fmod: { type: "int", default: 0 } },
+const mod = implement(Mod[10], {
   layout: "elementwise",
   run(inputs, attrs, ctx) {
     const a = required(inputs, 0, ctx, "A");
@@ -31,6 +29,6 @@ const mod: OpEntry = {
     }
     return [attrs.fmod === 0 ? tf.mod(a, b) : truncatedRemainder(a, b)];
   },
-};
+});
 
 export const MOD_OPS: readonly OpEntry[] = [mod];

@@ -3,8 +3,13 @@
 // LayerNormalization (ONNX layout, normalises the trailing axes).
 import { tf } from "../tf.js";
 import { normalizeAxis, unsupportedFeature } from "./args.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import { BatchNormalization, InstanceNormalization, LayerNormalization } from "../../../graph/ops/normalization.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 import { compactorBatchNormTrain } from "../kernels/batchnorm.js";
+
+/** What every BatchNormalization version declares, and what later ones add. */
+type BatchNormAttrs = AttrValues<(typeof BatchNormalization)[9]["attributes"]> & { readonly training_mode?: number };
 
 /** tf.batchNorm handles rank ≤ 4; 3-D spatial inputs use the formula. */
 function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, bias: tf.Tensor | undefined, scale: tf.Tensor | undefined, eps: number): tf.Tensor {
@@ -27,10 +32,10 @@ function nonChannelAxes(x: tf.Tensor): number[] {
  * training_mode=1 form (outputs running_mean/var) uses the biased variance, as
  * the ONNX spec says.
  */
-function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: BatchNormAttrs, ctx: OpContext): tf.Tensor[] {
   const [x, scale, bias, mean, variance] = inputs as tf.Tensor[];
-  const eps = attrs.epsilon as number;
-  const momentum = attrs.momentum as number;
+  const eps = attrs.epsilon;
+  const momentum = attrs.momentum;
   const onnxTraining = attrs.training_mode === 1;
   if (!ctx.training && !onnxTraining) {
     return [normalize(x!, mean!, variance!, bias, scale, eps)];
@@ -57,50 +62,41 @@ function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, 
   return [y];
 }
 
-const bnAttributes = { epsilon: { type: "float", default: 1e-5 }, momentum: { type: "float", default: 0.9 } } as const;
-const bnBase = { opType: "BatchNormalization", layout: "channelsLast", stateInputs: [3, 4], run: runBatchNorm } as const;
-export const batchNorm7: OpEntry = {
+const bnBase = { layout: "channelsLast", stateInputs: [3, 4], run: runBatchNorm } as const;
+export const batchNorm7 = implement(BatchNormalization[7], {
   ...bnBase,
-  since: 7,
-  attributes: { ...bnAttributes, spatial: { type: "int", default: 1 } },
   run: (inputs, attrs, ctx) => {
     if (attrs.spatial !== 1) throw unsupportedFeature(ctx, "BatchNormalization with spatial=0");
     return runBatchNorm(inputs, attrs, ctx);
   },
-};
-export const batchNorm9: OpEntry = { ...bnBase, since: 9, attributes: bnAttributes };
-export const batchNorm14: OpEntry = { ...bnBase, since: 14, attributes: { ...bnAttributes, training_mode: { type: "int", default: 0 } } };
+});
+export const batchNorm9 = implement(BatchNormalization[9], bnBase);
+export const batchNorm14 = implement(BatchNormalization[14], bnBase);
 
-export const instanceNorm: OpEntry = {
-  opType: "InstanceNormalization",
-  since: 6,
+export const instanceNorm = implement(InstanceNormalization[6], {
   layout: "channelsLast",
-  attributes: { epsilon: { type: "float", default: 1e-5 } },
   run([x, scale, bias], attrs) {
     const spatial = Array.from({ length: x!.rank - 2 }, (_, i) => i + 1);
     const { mean, variance } = tf.moments(x!, spatial, true);
     // Statistics keep their spatial dims (rank of x), which tf.batchNorm refuses.
-    const y = tf.mul(tf.sub(x!, mean), tf.rsqrt(tf.add(variance, attrs.epsilon as number)));
+    const y = tf.mul(tf.sub(x!, mean), tf.rsqrt(tf.add(variance, attrs.epsilon)));
     return [tf.add(tf.mul(y, scale!), bias!)];
   },
-};
+});
 
-function runLayerNorm([x, scale, bias]: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
-  const axis = normalizeAxis(attrs.axis as number, x!.rank, ctx);
+type LayerNormAttrs = AttrValues<(typeof LayerNormalization)[17]["attributes"]>;
+
+function runLayerNorm([x, scale, bias]: readonly (tf.Tensor | undefined)[], attrs: LayerNormAttrs, ctx: OpContext): tf.Tensor[] {
+  const axis = normalizeAxis(attrs.axis, x!.rank, ctx);
   const axes = Array.from({ length: x!.rank - axis }, (_, i) => axis + i);
   const { mean, variance } = tf.moments(x!, axes, true);
-  const invStd = tf.rsqrt(tf.add(variance, attrs.epsilon as number));
+  const invStd = tf.rsqrt(tf.add(variance, attrs.epsilon));
   let y = tf.mul(tf.sub(x!, mean), invStd);
   y = tf.mul(y, scale!);
   if (bias) y = tf.add(y, bias);
   return [y, mean, invStd];
 }
 
-export const layerNorm: OpEntry = {
-  opType: "LayerNormalization",
-  since: 17,
-  attributes: { axis: { type: "int", default: -1 }, epsilon: { type: "float", default: 1e-5 }, stash_type: { type: "int", default: 1 } },
-  run: runLayerNorm,
-};
+export const layerNorm = implement(LayerNormalization[17], { run: runLayerNorm });
 
 export const NORMALIZATION_OPS: readonly OpEntry[] = [batchNorm7, batchNorm9, batchNorm14, instanceNorm, layerNorm];

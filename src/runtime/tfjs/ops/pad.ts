@@ -7,7 +7,8 @@ import { tf } from "../tf.js";
 import { channelsLastAxis, floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
 import { withReferenceGradient } from "./reference-gradient.js";
 import { sliceRows } from "./slice-rows.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Pad } from "../../../graph/ops/pad.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 const MODES = ["constant", "reflect", "edge", "wrap"] as const;
 type Mode = (typeof MODES)[number];
@@ -71,27 +72,21 @@ function gatherPad(x: tf.Tensor, widths: readonly [number, number][], mode: Excl
   return out;
 }
 
-const pad2: OpEntry = {
-  opType: "Pad",
-  since: 2,
+const pad2 = implement(Pad[2], {
   layout: "keepsLayout",
-  attributes: { pads: { type: "ints", required: true }, mode: { type: "string", default: "constant" }, value: { type: "float", default: 0 } },
   run: (inputs, attrs, ctx) =>
-    [pad(required(inputs, 0, ctx, "data"), attrs.pads as number[], undefined, attrs.mode as string, attrs.value as number, ctx)],
-};
+    [pad(required(inputs, 0, ctx, "data"), attrs.pads, undefined, attrs.mode, attrs.value, ctx)],
+});
 
-const pad11: OpEntry = {
-  opType: "Pad",
-  since: 11,
+const pad11 = implement(Pad[11], {
   layout: "keepsLayout",
-  attributes: { mode: { type: "string", default: "constant" } },
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
     const pads = intsOf(inputs, 1, ctx);
     if (pads === undefined) throw shapeError(ctx, "input 1 (pads) is required but missing");
     const value = floatsOf(inputs, 2, ctx)?.[0] ?? 0;
-    return [pad(x, pads, intsOf(inputs, 3, ctx), attrs.mode as string, value, ctx)];
+    return [pad(x, pads, intsOf(inputs, 3, ctx), attrs.mode, value, ctx)];
   },
-};
+});
 
 export const PAD_OPS: readonly OpEntry[] = [pad2, pad11];

@@ -6,8 +6,17 @@
 // counts those extra tail cells.
 import { tf } from "../tf.js";
 import { shapeError, unsupportedFeature } from "./args.js";
-import { as2d, geometry, type Geometry2d } from "./spatial.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
+import { AveragePool, GlobalAveragePool, GlobalMaxPool, MaxPool } from "../../../graph/ops/pool.js";
+import { as2d, geometry, type Geometry2d, type WindowAttrs } from "./spatial.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
+
+/** What the MaxPool and AveragePool versions declare (later versions add the optional ones). */
+interface PoolAttrs extends WindowAttrs {
+  readonly kernel_shape: readonly number[];
+  readonly ceil_mode?: number;
+  readonly storage_order?: number;
+  readonly count_include_pad?: number;
+}
 
 function outputSize(inSize: number, k: number, s: number, d: number, padBegin: number, padEnd: number, ceil: boolean): number {
   const span = inSize + padBegin + padEnd - ((k - 1) * d + 1);
@@ -28,8 +37,8 @@ interface PoolPlan {
   readonly extra: [number, number];
 }
 
-function planPool(x: tf.Tensor4D, attrs: Attrs, spatialRank: number, ctx: OpContext): PoolPlan {
-  const ks = attrs.kernel_shape as number[];
+function planPool(x: tf.Tensor4D, attrs: PoolAttrs, spatialRank: number, ctx: OpContext): PoolPlan {
+  const ks = attrs.kernel_shape;
   if (ks.length !== spatialRank) throw shapeError(ctx, `kernel_shape has ${ks.length} values for ${spatialRank} spatial dims`);
   const kernel: [number, number] = spatialRank === 1 ? [1, ks[0]!] : [ks[0]!, ks[1]!];
   const g = geometry(attrs, spatialRank, [x.shape[1], x.shape[2]], kernel, ctx);
@@ -58,14 +67,7 @@ function pool(x: tf.Tensor4D, plan: PoolPlan, type: "max" | "avg", ctx: OpContex
   return type === "max" ? tf.maxPool(x, g.kernel, g.strides, "valid") : tf.avgPool(x, g.kernel, g.strides, "valid");
 }
 
-const poolAttributes = {
-  auto_pad: { type: "string", default: "NOTSET" },
-  kernel_shape: { type: "ints", required: true },
-  pads: { type: "ints" },
-  strides: { type: "ints" },
-} as const;
-
-function runMaxPool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runMaxPool(inputs: readonly (tf.Tensor | undefined)[], attrs: PoolAttrs, ctx: OpContext): tf.Tensor[] {
   if (ctx.node.outputs[1]) throw unsupportedFeature(ctx, "MaxPool's Indices output");
   if (attrs.storage_order === 1) throw unsupportedFeature(ctx, "storage_order=1");
   const x = inputs[0]!;
@@ -78,7 +80,7 @@ function runMaxPool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ct
   return [x.dtype === "float32" ? y : tf.cast(y, x.dtype)];
 }
 
-function runAveragePool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runAveragePool(inputs: readonly (tf.Tensor | undefined)[], attrs: PoolAttrs, ctx: OpContext): tf.Tensor[] {
   const x = inputs[0]!;
   const { x4, squeeze } = as2d(x, ctx);
   const plan = planPool(x4, attrs, x.rank - 2, ctx);
@@ -100,24 +102,15 @@ function runAveragePool(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs
   return [squeeze(tf.div(sum, count))];
 }
 
-const maxPoolBase = { opType: "MaxPool", layout: "channelsLast", run: runMaxPool } as const;
-export const maxPool1: OpEntry = { ...maxPoolBase, since: 1, attributes: poolAttributes };
-export const maxPool8: OpEntry = { ...maxPoolBase, since: 8, attributes: { ...poolAttributes, storage_order: { type: "int", default: 0 } } };
-export const maxPool10: OpEntry = {
-  ...maxPoolBase,
-  since: 10,
-  attributes: { ...poolAttributes, storage_order: { type: "int", default: 0 }, ceil_mode: { type: "int", default: 0 }, dilations: { type: "ints" } },
-};
+const maxPool = { layout: "channelsLast", run: runMaxPool } as const;
+export const maxPool1 = implement(MaxPool[1], maxPool);
+export const maxPool8 = implement(MaxPool[8], maxPool);
+export const maxPool10 = implement(MaxPool[10], maxPool);
 
-const avgPoolBase = { opType: "AveragePool", layout: "channelsLast", run: runAveragePool } as const;
-const avgAttributes = { ...poolAttributes, count_include_pad: { type: "int", default: 0 } } as const;
-export const averagePool7: OpEntry = { ...avgPoolBase, since: 7, attributes: avgAttributes };
-export const averagePool10: OpEntry = { ...avgPoolBase, since: 10, attributes: { ...avgAttributes, ceil_mode: { type: "int", default: 0 } } };
-export const averagePool19: OpEntry = {
-  ...avgPoolBase,
-  since: 19,
-  attributes: { ...avgAttributes, ceil_mode: { type: "int", default: 0 }, dilations: { type: "ints" } },
-};
+const averagePool = { layout: "channelsLast", run: runAveragePool } as const;
+export const averagePool7 = implement(AveragePool[7], averagePool);
+export const averagePool10 = implement(AveragePool[10], averagePool);
+export const averagePool19 = implement(AveragePool[19], averagePool);
 
 /** Channels-last spatial axes: 1 … rank−2. Output keeps them as size 1. */
 function spatialAxes(x: tf.Tensor): number[] {
@@ -138,19 +131,15 @@ function globalPool(x: tf.Tensor, kind: "avg" | "max", ctx: OpContext): tf.Tenso
   return squeeze(kind === "avg" ? tf.avgPool(x4, window, window, "valid") : tf.maxPool(x4, window, window, "valid"));
 }
 
-export const globalAveragePool: OpEntry = {
-  opType: "GlobalAveragePool",
-  since: 1,
+export const globalAveragePool = implement(GlobalAveragePool[1], {
   layout: "channelsLast",
   run: ([x], _attrs, ctx) => [globalPool(x!, "avg", ctx) ?? tf.mean(x!, spatialAxes(x!), true)],
-};
+});
 
-export const globalMaxPool: OpEntry = {
-  opType: "GlobalMaxPool",
-  since: 1,
+export const globalMaxPool = implement(GlobalMaxPool[1], {
   layout: "channelsLast",
   run: ([x], _attrs, ctx) => [globalPool(x!, "max", ctx) ?? tf.max(x!, spatialAxes(x!), true)],
-};
+});
 
 export const POOL_OPS: readonly OpEntry[] = [
   maxPool1,

@@ -11,9 +11,18 @@ import { tf } from "../tf.js";
 import { lstmOnWasm } from "../kernels/lstm.js";
 import { intsOf } from "./args.js";
 import { type ActivationAttrs, type ScalarActivation, resolveScalarActivations } from "./recurrent-activations.js";
-import type { Attrs, OpContext } from "./types.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import type { RNN } from "../../../graph/ops/recurrent.js";
+import type { OpContext } from "./types.js";
 
 export type RecurrentKind = "RNN" | "GRU" | "LSTM";
+
+/** What every RNN/GRU/LSTM version declares, and what some add (GRU, LSTM, opset 14). */
+export type RecurrentAttrs = AttrValues<(typeof RNN)[7]["attributes"]> & {
+  readonly linear_before_reset?: number;
+  readonly input_forget?: number;
+  readonly layout?: number;
+};
 const GATES: Readonly<Record<RecurrentKind, number>> = Object.freeze({ RNN: 1, GRU: 3, LSTM: 4 });
 
 /**
@@ -40,7 +49,7 @@ const HOST_BACKENDS: ReadonlySet<string> = new Set(["cpu", "wasm", "tensorflow"]
 export interface FusedRequest {
   readonly kind: RecurrentKind;
   readonly inputs: readonly (tf.Tensor | undefined)[];
-  readonly attrs: Attrs;
+  readonly attrs: RecurrentAttrs;
   readonly ctx: OpContext;
   readonly hidden: number;
   readonly directions: number;
@@ -98,7 +107,7 @@ export function runRecurrentFused(req: FusedRequest): tf.Tensor[] | undefined {
     peep: peepholes?.dataSync() as Float32Array | undefined,
     h0: h0?.dataSync() as Float32Array | undefined,
     c0: c0?.dataSync() as Float32Array | undefined,
-    clip: attrs.clip as number | undefined,
+    clip: attrs.clip,
     linearBeforeReset: attrs.linear_before_reset === 1,
     reverseOnly: attrs.direction === "reverse",
     act: resolveScalarActivations(req.activations, req.defaultActivations, dirs, ctx),

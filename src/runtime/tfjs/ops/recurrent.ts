@@ -8,8 +8,9 @@
 import { tf } from "../tf.js";
 import { intsOf, required, shapeError, unsupportedFeature } from "./args.js";
 import { type Activation, resolveActivations } from "./recurrent-activations.js";
-import { runRecurrentFused } from "./recurrent-fused.js";
-import type { AttrSpec, Attrs, InputLayout, OpContext, OpEntry } from "./types.js";
+import { runRecurrentFused, type RecurrentAttrs } from "./recurrent-fused.js";
+import { GRU, LSTM, RNN } from "../../../graph/ops/recurrent.js";
+import { implement, type InputLayout, type OpContext, type OpEntry } from "./types.js";
 
 type Kind = "RNN" | "GRU" | "LSTM";
 const GATES: Readonly<Record<Kind, number>> = Object.freeze({ RNN: 1, GRU: 3, LSTM: 4 });
@@ -48,8 +49,8 @@ function clipper(clip: number | undefined): (t: tf.Tensor) => tf.Tensor {
   return clip === undefined ? (t) => t : (t) => tf.clipByValue(t, -clip, clip);
 }
 
-function steps(kind: Kind, attrs: Attrs): Step {
-  const clip = clipper(attrs.clip as number | undefined);
+function steps(kind: Kind, attrs: RecurrentAttrs): Step {
+  const clip = clipper(attrs.clip);
   const split = (t: tf.Tensor, n: number) => tf.split(t, n, 1);
   if (kind === "RNN") {
     return (t, s, w, [f]) => ({ h: (f as Activation)(clip(tf.add(w.projected[t]!, tf.matMul(s.h, w.rT)))) });
@@ -86,7 +87,7 @@ function row(t: tf.Tensor, d: number): tf.Tensor {
   return tf.squeeze(tf.slice(t, [d], [1]), [0]);
 }
 
-function directionWeights(kind: Kind, x: tf.Tensor, inputs: readonly (tf.Tensor | undefined)[], d: number, hidden: number, attrs: Attrs): DirectionWeights {
+function directionWeights(kind: Kind, x: tf.Tensor, inputs: readonly (tf.Tensor | undefined)[], d: number, hidden: number, attrs: RecurrentAttrs): DirectionWeights {
   const gates = GATES[kind] * hidden;
   const [seq, batch, size] = x.shape as [number, number, number];
   const wT = row(inputs[1] as tf.Tensor, d);
@@ -118,23 +119,19 @@ function checkSequenceLengths(inputs: readonly (tf.Tensor | undefined)[], seq: n
   }
 }
 
-function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function runRecurrent(kind: Kind, inputs: readonly (tf.Tensor | undefined)[], attrs: RecurrentAttrs, ctx: OpContext): tf.Tensor[] {
   const batchFirst = attrs.layout === 1;
   const xIn = required(inputs, 0, ctx, "X");
   const w = required(inputs, 1, ctx, "W");
   required(inputs, 2, ctx, "R");
-  const direction = attrs.direction as string;
+  const direction = attrs.direction;
   if (!(DIRECTIONS as readonly string[]).includes(direction)) throw shapeError(ctx, `direction must be one of [${DIRECTIONS.join(", ")}], got "${direction}"`);
   if (kind === "LSTM" && attrs.input_forget === 1) throw unsupportedFeature(ctx, "input_forget=1");
   const directions = direction === "bidirectional" ? 2 : 1;
   if (w.shape[0] !== directions) throw shapeError(ctx, `W has ${w.shape[0]} directions, direction "${direction}" needs ${directions}`);
-  const hidden = (attrs.hidden_size as number | undefined) ?? (inputs[2] as tf.Tensor).shape[1];
+  const hidden = attrs.hidden_size ?? (inputs[2] as tf.Tensor).shape[1];
   if (hidden === undefined) throw shapeError(ctx, "cannot tell hidden_size: give the attribute or a rank-3 R");
-  const activationAttrs = {
-    names: attrs.activations as string[] | undefined,
-    alphas: attrs.activation_alpha as number[] | undefined,
-    betas: attrs.activation_beta as number[] | undefined,
-  };
+  const activationAttrs = { names: attrs.activations, alphas: attrs.activation_alpha, betas: attrs.activation_beta };
   const activations = resolveActivations(activationAttrs, DEFAULT_ACTIVATIONS[kind], directions, ctx);
   // Inference at small sizes: the whole recurrence in JS (recurrent-fused.ts).
   const fused = runRecurrentFused({ kind, inputs, attrs, ctx, hidden, directions, activations: activationAttrs, defaultActivations: DEFAULT_ACTIVATIONS[kind] });
@@ -185,20 +182,6 @@ function keepWanted(outputs: tf.Tensor[], ctx: OpContext): tf.Tensor[] {
   return outputs.slice(0, wanted);
 }
 
-const COMMON: AttrSpec = {
-  activation_alpha: { type: "floats" },
-  activation_beta: { type: "floats" },
-  activations: { type: "strings" },
-  clip: { type: "float" },
-  direction: { type: "string", default: "forward" },
-  hidden_size: { type: "int" },
-};
-const EXTRA: Readonly<Record<Kind, AttrSpec>> = Object.freeze({
-  RNN: {},
-  GRU: { linear_before_reset: { type: "int", default: 0 } },
-  LSTM: { input_forget: { type: "int", default: 0 } },
-});
-
 /** ONNX's [dirs, gates·H, in] weights held as [dirs, in, gates·H], ready for x·Wᵀ as a plain matMul. */
 const GATES_LAST: InputLayout = {
   toBackend: (w) => tf.transpose(w, [0, 2, 1]),
@@ -206,12 +189,14 @@ const GATES_LAST: InputLayout = {
 };
 const WEIGHT_LAYOUTS = { 1: GATES_LAST, 2: GATES_LAST } as const;
 
+const VERSIONS = { RNN, GRU, LSTM } as const;
+
 function entries(kind: Kind): OpEntry[] {
-  const run = (inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext) => runRecurrent(kind, inputs, attrs, ctx);
-  return [
-    { opType: kind, since: 7, attributes: { ...COMMON, ...EXTRA[kind] }, inputLayouts: WEIGHT_LAYOUTS, run },
-    { opType: kind, since: 14, attributes: { ...COMMON, ...EXTRA[kind], layout: { type: "int", default: 0 } }, inputLayouts: WEIGHT_LAYOUTS, run },
-  ];
+  const impl = {
+    inputLayouts: WEIGHT_LAYOUTS,
+    run: (inputs: readonly (tf.Tensor | undefined)[], attrs: RecurrentAttrs, ctx: OpContext) => runRecurrent(kind, inputs, attrs, ctx),
+  };
+  return [implement(VERSIONS[kind][7], impl), implement(VERSIONS[kind][14], impl)];
 }
 
 export const RECURRENT_OPS: readonly OpEntry[] = [...entries("RNN"), ...entries("GRU"), ...entries("LSTM")];

@@ -11,7 +11,12 @@ import { channelsLastPerm, onnxPerm } from "../layout.js";
 import { nativeResize } from "./resize-native.js";
 import { withReferenceGradient } from "./reference-gradient.js";
 import { floatsOf, intsOf, normalizeAxis, required, shapeError, unsupportedFeature } from "./args.js";
-import type { AttrSpec, Attrs, OpContext, OpEntry } from "./types.js";
+import type { AttrValues } from "../../../graph/ops/index.js";
+import { Resize, Upsample } from "../../../graph/ops/resize.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
+
+/** Resize-11's attributes; opset 18 adds antialias, axes and keep_aspect_ratio_policy. */
+type Resize11Attrs = AttrValues<(typeof Resize)[11]["attributes"]> & Partial<AttrValues<(typeof Resize)[18]["attributes"]>>;
 
 interface ResizeMode {
   readonly mode: string;
@@ -237,44 +242,29 @@ function nonEmpty(values: number[] | undefined): number[] | undefined {
   return values === undefined || values.length === 0 ? undefined : values;
 }
 
-const upsample7: OpEntry = {
-  opType: "Upsample",
-  since: 7,
+const upsample7 = implement(Upsample[7], {
   layout: "channelsLast",
-  attributes: { mode: { type: "string", default: "nearest" }, scales: { type: "floats", required: true } },
-  run: (inputs, attrs, ctx) =>
-    [resize(required(inputs, 0, ctx, "X"), { scales: attrs.scales as number[] }, legacyMode(attrs.mode as string), ctx)],
-};
+  run: (inputs, attrs, ctx) => [resize(required(inputs, 0, ctx, "X"), { scales: attrs.scales }, legacyMode(attrs.mode), ctx)],
+});
 
-const upsample9: OpEntry = {
-  opType: "Upsample",
-  since: 9,
+/** Scales from input 1 (Upsample-9, Resize-10). */
+const scalesInput = {
   layout: "channelsLast",
-  attributes: { mode: { type: "string", default: "nearest" } },
-  run: (inputs, attrs, ctx) =>
-    [resize(required(inputs, 0, ctx, "X"), { scales: floatsOf(inputs, 1, ctx) }, legacyMode(attrs.mode as string), ctx)],
-};
+  run: (inputs: readonly (tf.Tensor | undefined)[], attrs: { readonly mode: string }, ctx: OpContext) =>
+    [resize(required(inputs, 0, ctx, "X"), { scales: floatsOf(inputs, 1, ctx) }, legacyMode(attrs.mode), ctx)],
+} as const;
+const upsample9 = implement(Upsample[9], scalesInput);
+const resize10 = implement(Resize[10], scalesInput);
 
-const resize10: OpEntry = { ...upsample9, opType: "Resize", since: 10 };
-
-const RESIZE11_ATTRS: AttrSpec = {
-  coordinate_transformation_mode: { type: "string", default: "half_pixel" },
-  cubic_coeff_a: { type: "float", default: -0.75 },
-  exclude_outside: { type: "int", default: 0 },
-  extrapolation_value: { type: "float", default: 0 },
-  mode: { type: "string", default: "nearest" },
-  nearest_mode: { type: "string", default: "round_prefer_floor" },
-};
-
-function resize11(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+function resize11(inputs: readonly (tf.Tensor | undefined)[], attrs: Resize11Attrs, ctx: OpContext): tf.Tensor[] {
   if ((attrs.antialias ?? 0) !== 0) throw unsupportedFeature(ctx, "antialias=1");
   const mode: ResizeMode = {
-    mode: attrs.mode as string,
-    coordinate: attrs.coordinate_transformation_mode as string,
-    nearest: attrs.nearest_mode as string,
-    cubicA: attrs.cubic_coeff_a as number,
+    mode: attrs.mode,
+    coordinate: attrs.coordinate_transformation_mode,
+    nearest: attrs.nearest_mode,
+    cubicA: attrs.cubic_coeff_a,
     excludeOutside: attrs.exclude_outside === 1,
-    extrapolation: attrs.extrapolation_value as number,
+    extrapolation: attrs.extrapolation_value,
   };
   const sizes = nonEmpty(intsOf(inputs, 3, ctx));
   const scales = sizes === undefined ? nonEmpty(floatsOf(inputs, 2, ctx)) : undefined;
@@ -282,25 +272,13 @@ function resize11(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx:
     roi: nonEmpty(floatsOf(inputs, 1, ctx)),
     scales,
     sizes,
-    axes: attrs.axes as number[] | undefined,
-    keepAspect: attrs.keep_aspect_ratio_policy as string | undefined,
+    axes: attrs.axes,
+    keepAspect: attrs.keep_aspect_ratio_policy,
   };
   return [resize(required(inputs, 0, ctx, "X"), request, mode, ctx)];
 }
 
-const resize11Entry: OpEntry = { opType: "Resize", since: 11, layout: "channelsLast", attributes: RESIZE11_ATTRS, run: resize11 };
-
-const resize18Entry: OpEntry = {
-  opType: "Resize",
-  since: 18,
-  layout: "channelsLast",
-  attributes: {
-    ...RESIZE11_ATTRS,
-    antialias: { type: "int", default: 0 },
-    axes: { type: "ints" },
-    keep_aspect_ratio_policy: { type: "string", default: "stretch" },
-  },
-  run: resize11,
-};
+const resize11Entry = implement(Resize[11], { layout: "channelsLast", run: resize11 });
+const resize18Entry = implement(Resize[18], { layout: "channelsLast", run: resize11 });
 
 export const RESIZE_OPS: readonly OpEntry[] = [upsample7, upsample9, resize10, resize11Entry, resize18Entry];

@@ -4,17 +4,15 @@
 // so the op keeps a gradient.
 import { tf } from "../tf.js";
 import { intsOf, normalizeAxis, required, shapeError } from "./args.js";
-import type { OpEntry } from "./types.js";
+import { ReverseSequence } from "../../../graph/ops/reverse-sequence.js";
+import { implement, type OpEntry } from "./types.js";
 
-const reverseSequence: OpEntry = {
-  opType: "ReverseSequence",
-  since: 10,
-  attributes: { batch_axis: { type: "int", default: 1 }, time_axis: { type: "int", default: 0 } },
+const reverseSequence = implement(ReverseSequence[10], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const lengths = intsOf(inputs, 1, ctx);
-    const batchAxis = normalizeAxis(attrs.batch_axis as number, x.rank, ctx);
-    const timeAxis = normalizeAxis(attrs.time_axis as number, x.rank, ctx);
+    const batchAxis = normalizeAxis(attrs.batch_axis, x.rank, ctx);
+    const timeAxis = normalizeAxis(attrs.time_axis, x.rank, ctx);
     if (batchAxis === timeAxis) throw shapeError(ctx, "batch_axis and time_axis must differ");
     const [batch, time] = [x.shape[batchAxis] as number, x.shape[timeAxis] as number];
     if (lengths === undefined || lengths.length !== batch || lengths.some((l) => l < 0 || l > time)) {
@@ -37,6 +35,6 @@ const reverseSequence: OpEntry = {
       }),
     ];
   },
-};
+});
 
 export const REVERSE_SEQUENCE_OPS: readonly OpEntry[] = [reverseSequence];

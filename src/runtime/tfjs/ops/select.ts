@@ -2,11 +2,18 @@
 // Compress, whose output shapes come from the data (read synchronously).
 import { tf } from "../tf.js";
 import { intsOf, normalizeAxis, required, shapeError } from "./args.js";
-import type { Attrs, OpContext, OpEntry } from "./types.js";
+import { Compress, NonZero, TopK } from "../../../graph/ops/select.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
-function topK(inputs: readonly (tf.Tensor | undefined)[], k: number | undefined, attrs: Attrs, ctx: OpContext): tf.Tensor[] {
+/** What every TopK version declares; `largest` (and `sorted`) arrive at opset 11. */
+interface TopKAttrs {
+  readonly axis: number;
+  readonly largest?: number;
+}
+
+function topK(inputs: readonly (tf.Tensor | undefined)[], k: number | undefined, attrs: TopKAttrs, ctx: OpContext): tf.Tensor[] {
   const x = required(inputs, 0, ctx, "X");
-  const axis = normalizeAxis(attrs.axis as number, x.rank, ctx);
+  const axis = normalizeAxis(attrs.axis, x.rank, ctx);
   const dim = x.shape[axis] as number;
   if (k === undefined || k < 0 || k > dim) throw shapeError(ctx, `K ${k} must be in [0, ${dim}] (the size of axis ${axis})`);
   const largest = (attrs.largest ?? 1) !== 0;
@@ -24,30 +31,19 @@ function topK(inputs: readonly (tf.Tensor | undefined)[], k: number | undefined,
   });
 }
 
-const topK1: OpEntry = {
-  opType: "TopK",
-  since: 1,
-  attributes: { axis: { type: "int", default: -1 }, k: { type: "int", required: true } },
-  run: (inputs, attrs, ctx) => topK(inputs, attrs.k as number, attrs, ctx),
-};
+const topK1 = implement(TopK[1], {
+  run: (inputs, attrs, ctx) => topK(inputs, attrs.k, attrs, ctx),
+});
 
-const topK10: OpEntry = {
-  opType: "TopK",
-  since: 10,
-  attributes: { axis: { type: "int", default: -1 } },
+const topK10 = implement(TopK[10], {
   run: (inputs, attrs, ctx) => topK(inputs, intsOf(inputs, 1, ctx)?.[0], attrs, ctx),
-};
+});
 
-const topK11: OpEntry = {
-  opType: "TopK",
-  since: 11,
-  attributes: { axis: { type: "int", default: -1 }, largest: { type: "int", default: 1 }, sorted: { type: "int", default: 1 } },
+const topK11 = implement(TopK[11], {
   run: (inputs, attrs, ctx) => topK(inputs, intsOf(inputs, 1, ctx)?.[0], attrs, ctx),
-};
+});
 
-const nonZero: OpEntry = {
-  opType: "NonZero",
-  since: 9,
+const nonZero = implement(NonZero[9], {
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "X");
     const values = x.dataSync() as ArrayLike<number>;
@@ -63,22 +59,19 @@ const nonZero: OpEntry = {
     });
     return [tf.tensor2d(coords, [Math.max(1, x.rank), hits.length], "int32")];
   },
-};
+});
 
-const compress: OpEntry = {
-  opType: "Compress",
-  since: 9,
-  attributes: { axis: { type: "int" } },
+const compress = implement(Compress[9], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const condition = required(inputs, 1, ctx, "condition").dataSync() as ArrayLike<number>;
     const flat = attrs.axis === undefined;
-    const axis = flat ? 0 : normalizeAxis(attrs.axis as number, x.rank, ctx);
+    const axis = flat ? 0 : normalizeAxis(attrs.axis, x.rank, ctx);
     const dim = flat ? x.size : (x.shape[axis] as number);
     const keep: number[] = [];
     for (let i = 0; i < Math.min(dim, condition.length); i++) if (condition[i]) keep.push(i);
     return [tf.tidy(() => tf.gather(flat ? tf.reshape(x, [x.size]) : x, tf.tensor1d(keep, "int32"), axis))];
   },
-};
+});
 
 export const SELECT_OPS: readonly OpEntry[] = [topK1, topK10, topK11, nonZero, compress];

@@ -2,25 +2,22 @@
 // Unsqueeze, Expand, Tile, ConstantOfShape, Constant, Range, Identity.
 // Shape-valued inputs are read through intsOf (compile-time constant first).
 import { tf } from "../tf.js";
-import type { Tensor } from "../../../graph/types.js";
 import { toTf } from "../tensors.js";
 import { intsOf, normalizeAxis, required, shapeError, unsupportedFeature, where } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Constant, ConstantOfShape, Expand, Flatten, Identity, Range, Reshape, Shape, Size, Squeeze, Tile, Unsqueeze } from "../../../graph/ops/shape.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
-const shapeOp: OpEntry = {
-  opType: "Shape",
-  since: 1,
-  attributes: { start: { type: "int", default: 0 }, end: { type: "int" } },
+const shapeOp = implement(Shape[1], {
   run([x], attrs, ctx) {
     const dims = required([x], 0, ctx, "data").shape;
     const rank = dims.length;
     const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
-    const start = clamp(attrs.start as number);
-    const end = attrs.end === undefined ? rank : clamp(attrs.end as number);
+    const start = clamp(attrs.start);
+    const end = attrs.end === undefined ? rank : clamp(attrs.end);
     const picked = dims.slice(start, Math.max(start, end));
     return [tf.tensor1d(picked, "int32")];
   },
-};
+});
 
 /** ONNX Reshape's target: 0 copies the input dim (unless allowzero), -1 is inferred. */
 export function reshapeTarget(inputShape: readonly number[], spec: readonly number[], allowZero: boolean, ctx: OpContext): number[] {
@@ -48,30 +45,24 @@ function reshapeTo(x: tf.Tensor, target: number[], ctx: OpContext): tf.Tensor {
   return tf.reshape(x, target);
 }
 
-const reshape: OpEntry = {
-  opType: "Reshape",
-  since: 5,
-  attributes: { allowzero: { type: "int", default: 0 } },
+const reshape = implement(Reshape[5], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
     const spec = intsOf(inputs, 1, ctx);
     if (spec === undefined) throw shapeError(ctx, "input 1 (shape) is required but missing");
     return [reshapeTo(x, reshapeTarget(x.shape, spec, attrs.allowzero === 1, ctx), ctx)];
   },
-};
+});
 
-const flatten: OpEntry = {
-  opType: "Flatten",
-  since: 1,
-  attributes: { axis: { type: "int", default: 1 } },
+const flatten = implement(Flatten[1], {
   run([x], attrs, ctx) {
     const data = required([x], 0, ctx, "input");
     const rank = data.rank;
-    const axis = attrs.axis === rank ? rank : normalizeAxis(attrs.axis as number, rank, ctx);
+    const axis = attrs.axis === rank ? rank : normalizeAxis(attrs.axis, rank, ctx);
     const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
     return [tf.reshape(data, [product(data.shape.slice(0, axis)), product(data.shape.slice(axis))])];
   },
-};
+});
 
 function squeezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: OpContext): tf.Tensor[] {
   if (axes === undefined) return [tf.reshape(x, x.shape.filter((d) => d !== 1))];
@@ -82,18 +73,13 @@ function squeezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: OpC
   return [tf.reshape(x, x.shape.filter((_, i) => !drop.has(i)))];
 }
 
-const squeeze1: OpEntry = {
-  opType: "Squeeze",
-  since: 1,
-  attributes: { axes: { type: "ints" } },
-  run: (inputs, attrs, ctx) => squeezeAxes(required(inputs, 0, ctx, "data"), attrs.axes as number[] | undefined, ctx),
-};
+const squeeze1 = implement(Squeeze[1], {
+  run: (inputs, attrs, ctx) => squeezeAxes(required(inputs, 0, ctx, "data"), attrs.axes, ctx),
+});
 
-const squeeze13: OpEntry = {
-  opType: "Squeeze",
-  since: 13,
+const squeeze13 = implement(Squeeze[13], {
   run: (inputs, _attrs, ctx) => squeezeAxes(required(inputs, 0, ctx, "data"), intsOf(inputs, 1, ctx), ctx),
-};
+});
 
 function unsqueezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: OpContext): tf.Tensor[] {
   if (axes === undefined) throw shapeError(ctx, "axes are required");
@@ -105,18 +91,13 @@ function unsqueezeAxes(x: tf.Tensor, axes: readonly number[] | undefined, ctx: O
   return [tf.reshape(x, shape)];
 }
 
-const unsqueeze1: OpEntry = {
-  opType: "Unsqueeze",
-  since: 1,
-  attributes: { axes: { type: "ints", required: true } },
-  run: (inputs, attrs, ctx) => unsqueezeAxes(required(inputs, 0, ctx, "data"), attrs.axes as number[], ctx),
-};
+const unsqueeze1 = implement(Unsqueeze[1], {
+  run: (inputs, attrs, ctx) => unsqueezeAxes(required(inputs, 0, ctx, "data"), attrs.axes, ctx),
+});
 
-const unsqueeze13: OpEntry = {
-  opType: "Unsqueeze",
-  since: 13,
+const unsqueeze13 = implement(Unsqueeze[13], {
   run: (inputs, _attrs, ctx) => unsqueezeAxes(required(inputs, 0, ctx, "data"), intsOf(inputs, 1, ctx), ctx),
-};
+});
 
 /** Numpy-style broadcast of two shapes, or a ShapeError naming both. */
 export function broadcastShapes(a: readonly number[], b: readonly number[], ctx: OpContext): number[] {
@@ -142,20 +123,16 @@ function broadcastWithGradient(x: tf.Tensor, shape: number[]): tf.Tensor {
   return tf.tidy(() => tf.add(x, tf.zeros(shape, x.dtype)));
 }
 
-const expand: OpEntry = {
-  opType: "Expand",
-  since: 8,
+const expand = implement(Expand[8], {
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const target = intsOf(inputs, 1, ctx);
     if (target === undefined) throw shapeError(ctx, "input 1 (shape) is required but missing");
     return [broadcastWithGradient(x, broadcastShapes(x.shape, target, ctx))];
   },
-};
+});
 
-const tile: OpEntry = {
-  opType: "Tile",
-  since: 6,
+const tile = implement(Tile[6], {
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     const repeats = intsOf(inputs, 1, ctx);
@@ -173,49 +150,33 @@ const tile: OpEntry = {
       }),
     ];
   },
-};
+});
 
-const constantOfShape: OpEntry = {
-  opType: "ConstantOfShape",
-  since: 9,
-  attributes: { value: { type: "tensor" } },
+const constantOfShape = implement(ConstantOfShape[9], {
   run(inputs, attrs, ctx) {
     const shape = intsOf(inputs, 0, ctx) ?? [];
-    const value = attrs.value as Tensor | undefined;
+    const value = attrs.value;
     if (value === undefined) return [tf.fill(shape, 0, "float32")];
     const scalar = toTf(value, where(ctx));
     const out = tf.fill(shape, scalar.dataSync()[0] as number, scalar.dtype);
     scalar.dispose();
     return [out];
   },
-};
+});
 
-const constant: OpEntry = {
-  opType: "Constant",
-  since: 1,
-  attributes: {
-    value: { type: "tensor" },
-    value_float: { type: "float" },
-    value_floats: { type: "floats" },
-    value_int: { type: "int" },
-    value_ints: { type: "ints" },
-    value_string: { type: "string" },
-    value_strings: { type: "strings" },
-  },
+const constant = implement(Constant[1], {
   run(_inputs, attrs, ctx) {
-    if (attrs.value !== undefined) return [toTf(attrs.value as Tensor, where(ctx))];
-    if (attrs.value_float !== undefined) return [tf.scalar(attrs.value_float as number, "float32")];
-    if (attrs.value_floats !== undefined) return [tf.tensor1d(attrs.value_floats as number[], "float32")];
-    if (attrs.value_int !== undefined) return [tf.scalar(attrs.value_int as number, "int32")];
-    if (attrs.value_ints !== undefined) return [tf.tensor1d(attrs.value_ints as number[], "int32")];
+    if (attrs.value !== undefined) return [toTf(attrs.value, where(ctx))];
+    if (attrs.value_float !== undefined) return [tf.scalar(attrs.value_float, "float32")];
+    if (attrs.value_floats !== undefined) return [tf.tensor1d([...attrs.value_floats], "float32")];
+    if (attrs.value_int !== undefined) return [tf.scalar(attrs.value_int, "int32")];
+    if (attrs.value_ints !== undefined) return [tf.tensor1d([...attrs.value_ints], "int32")];
     if (attrs.value_string !== undefined || attrs.value_strings !== undefined) throw unsupportedFeature(ctx, "a string constant");
     throw shapeError(ctx, "has none of the value attributes (value, value_float(s), value_int(s))");
   },
-};
+});
 
-const range: OpEntry = {
-  opType: "Range",
-  since: 11,
+const range = implement(Range[11], {
   run(inputs, _attrs, ctx) {
     const [start, limit, delta] = [0, 1, 2].map((i) => {
       const t = required(inputs, i, ctx, ["start", "limit", "delta"][i] as string);
@@ -227,20 +188,16 @@ const range: OpEntry = {
     const values = Array.from({ length: count }, (_, i) => start.value + i * delta.value);
     return [tf.tensor1d(values, start.dtype === "int32" ? "int32" : "float32")];
   },
-};
+});
 
-const size: OpEntry = {
-  opType: "Size",
-  since: 1,
+const size = implement(Size[1], {
   run: (inputs, _attrs, ctx) => [tf.scalar(required(inputs, 0, ctx, "data").size, "int32")],
-};
+});
 
-const identity: OpEntry = {
-  opType: "Identity",
-  since: 1,
+const identity = implement(Identity[1], {
   layout: "elementwise",
   run: (inputs, _attrs, ctx) => [tf.clone(required(inputs, 0, ctx, "input"))],
-};
+});
 
 export const SHAPE_OPS: readonly OpEntry[] = [
   shapeOp,

@@ -4,7 +4,8 @@
 import { tf } from "../tf.js";
 import { intsOf, normalizeAxis, required, shapeError } from "./args.js";
 import { sliceRows } from "./slice-rows.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Slice } from "../../../graph/ops/slice.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 interface SliceSpec {
   readonly starts: readonly number[];
@@ -59,19 +60,14 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-const slice1: OpEntry = {
-  opType: "Slice",
-  since: 1,
-  attributes: { starts: { type: "ints", required: true }, ends: { type: "ints", required: true }, axes: { type: "ints" } },
+const slice1 = implement(Slice[1], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
-    return [sliceTensor(x, { starts: attrs.starts as number[], ends: attrs.ends as number[], axes: attrs.axes as number[] | undefined }, ctx)];
+    return [sliceTensor(x, { starts: attrs.starts, ends: attrs.ends, axes: attrs.axes }, ctx)];
   },
-};
+});
 
-const slice10: OpEntry = {
-  opType: "Slice",
-  since: 10,
+const slice10 = implement(Slice[10], {
   run(inputs, _attrs, ctx) {
     const x = required(inputs, 0, ctx, "data");
     required(inputs, 1, ctx, "starts");
@@ -79,6 +75,6 @@ const slice10: OpEntry = {
     const [starts, ends, axes, steps] = [1, 2, 3, 4].map((i) => intsOf(inputs, i, ctx));
     return [sliceTensor(x, { starts: starts as number[], ends: ends as number[], axes, steps }, ctx)];
   },
-};
+});
 
 export const SLICE_OPS: readonly OpEntry[] = [slice1, slice10];

@@ -3,7 +3,8 @@
 // normalised together); from 13 on only `axis` is normalised.
 import { tf } from "../tf.js";
 import { normalizeAxis } from "./args.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { LogSoftmax, Softmax } from "../../../graph/ops/softmax.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 type Kernel = (x: tf.Tensor) => tf.Tensor;
 
@@ -35,14 +36,14 @@ function alongAxis(x: tf.Tensor, axis: number, f: Kernel, log: boolean, ctx: OpC
   return tf.reshape(log ? tf.sub(shifted, tf.log(sum)) : tf.div(exp, sum), x.shape);
 }
 
-function entries(opType: string, f: Kernel, log: boolean): [OpEntry, OpEntry] {
+function entries(op: typeof Softmax, f: Kernel, log: boolean): [OpEntry, OpEntry] {
   return [
-    { opType, since: 1, attributes: { axis: { type: "int", default: 1 } }, run: ([x], a, ctx) => [coerced(x!, a.axis as number, f, ctx)] },
-    { opType, since: 13, attributes: { axis: { type: "int", default: -1 } }, run: ([x], a, ctx) => [alongAxis(x!, a.axis as number, f, log, ctx)] },
+    implement(op[1], { run: ([x], a, ctx) => [coerced(x!, a.axis, f, ctx)] }),
+    implement(op[13], { run: ([x], a, ctx) => [alongAxis(x!, a.axis, f, log, ctx)] }),
   ];
 }
 
-export const [softmax1, softmax13] = entries("Softmax", softmaxLast, false);
-export const [logSoftmax1, logSoftmax13] = entries("LogSoftmax", logSoftmaxLast, true);
+export const [softmax1, softmax13] = entries(Softmax, softmaxLast, false);
+export const [logSoftmax1, logSoftmax13] = entries(LogSoftmax, logSoftmaxLast, true);
 
 export const SOFTMAX_OPS: readonly OpEntry[] = [softmax1, softmax13, logSoftmax1, logSoftmax13];

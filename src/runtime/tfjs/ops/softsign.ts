@@ -1,12 +1,11 @@
 // Softsign (opset 1): x / (1 + |x|), PyTorch's nn.Softsign.
 import { tf } from "../tf.js";
-import type { OpEntry } from "./types.js";
+import { Softsign } from "../../../graph/ops/softsign.js";
+import { implement, type OpEntry } from "./types.js";
 
-const softsign: OpEntry = {
-  opType: "Softsign",
-  since: 1,
+const softsign = implement(Softsign[1], {
   layout: "elementwise",
   run: ([x]) => [tf.tidy(() => tf.div(x!, tf.add(tf.abs(x!), 1)))],
-};
+});
 
 export const SOFTSIGN_OPS: readonly OpEntry[] = [softsign];

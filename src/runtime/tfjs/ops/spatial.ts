@@ -3,7 +3,15 @@
 // resolving auto_pad. 1-D ops run as 2-D ones with a height of 1.
 import { tf } from "../tf.js";
 import { shapeError, unsupportedFeature } from "./args.js";
-import type { Attrs, OpContext } from "./types.js";
+import type { OpContext } from "./types.js";
+
+/** The window attributes Conv and the pools declare (not every version has all). */
+export interface WindowAttrs {
+  readonly auto_pad?: string;
+  readonly strides?: readonly number[];
+  readonly dilations?: readonly number[];
+  readonly pads?: readonly number[];
+}
 
 export interface Geometry2d {
   readonly kernel: [number, number];
@@ -32,13 +40,13 @@ function pair(values: readonly number[] | undefined, spatialRank: number, fallba
  * `inHW` (already 2-D). `kernel` comes from the weights for Conv, from
  * kernel_shape for pools.
  */
-export function geometry(attrs: Attrs, spatialRank: number, inHW: [number, number], kernel: [number, number], ctx: OpContext): Geometry2d {
-  const strides = pair(attrs.strides as number[] | undefined, spatialRank, 1, "strides", ctx);
-  const dilations = pair(attrs.dilations as number[] | undefined, spatialRank, 1, "dilations", ctx);
-  const autoPad = (attrs.auto_pad as string | undefined) ?? "NOTSET";
+export function geometry(attrs: WindowAttrs, spatialRank: number, inHW: [number, number], kernel: [number, number], ctx: OpContext): Geometry2d {
+  const strides = pair(attrs.strides, spatialRank, 1, "strides", ctx);
+  const dilations = pair(attrs.dilations, spatialRank, 1, "dilations", ctx);
+  const autoPad = attrs.auto_pad ?? "NOTSET";
   let pads: [number, number, number, number];
   if (autoPad === "NOTSET") {
-    const p = (attrs.pads as number[] | undefined) ?? Array<number>(2 * spatialRank).fill(0);
+    const p = attrs.pads ?? Array<number>(2 * spatialRank).fill(0);
     if (p.length !== 2 * spatialRank) throw shapeError(ctx, `attribute pads has ${p.length} values for ${spatialRank} spatial dims (needs ${2 * spatialRank})`);
     pads = spatialRank === 1 ? [0, 0, p[0]!, p[1]!] : [p[0]!, p[2]!, p[1]!, p[3]!];
   } else if (autoPad === "VALID") {

@@ -5,7 +5,8 @@
 import { tf } from "../tf.js";
 import { intsOf, layoutAxis, normalizeAxis, required, shapeError } from "./args.js";
 import { sliceRows } from "./slice-rows.js";
-import type { OpContext, OpEntry } from "./types.js";
+import { Concat, Split } from "../../../graph/ops/split.js";
+import { implement, type OpContext, type OpEntry } from "./types.js";
 
 function splitSizes(dim: number, sizes: readonly number[] | undefined, parts: number, unevenLast: boolean, ctx: OpContext): number[] {
   if (sizes !== undefined) {
@@ -37,41 +38,29 @@ function split(x: tf.Tensor, axisAttr: number, sizes: readonly number[] | undefi
   });
 }
 
-const split2: OpEntry = {
-  opType: "Split",
-  since: 2,
-  attributes: { axis: { type: "int", default: 0 }, split: { type: "ints" } },
+const split2 = implement(Split[2], {
   run: (inputs, attrs, ctx) =>
-    split(required(inputs, 0, ctx, "input"), attrs.axis as number, attrs.split as number[] | undefined, ctx.node.outputs.length, false, ctx),
-};
+    split(required(inputs, 0, ctx, "input"), attrs.axis, attrs.split, ctx.node.outputs.length, false, ctx),
+});
 
-const split13: OpEntry = {
-  opType: "Split",
-  since: 13,
-  attributes: { axis: { type: "int", default: 0 } },
+const split13 = implement(Split[13], {
   run: (inputs, attrs, ctx) =>
-    split(required(inputs, 0, ctx, "input"), attrs.axis as number, intsOf(inputs, 1, ctx), ctx.node.outputs.length, false, ctx),
-};
+    split(required(inputs, 0, ctx, "input"), attrs.axis, intsOf(inputs, 1, ctx), ctx.node.outputs.length, false, ctx),
+});
 
-const split18: OpEntry = {
-  opType: "Split",
-  since: 18,
-  attributes: { axis: { type: "int", default: 0 }, num_outputs: { type: "int" } },
+const split18 = implement(Split[18], {
   run(inputs, attrs, ctx) {
     const sizes = intsOf(inputs, 1, ctx);
-    const parts = (attrs.num_outputs as number | undefined) ?? ctx.node.outputs.length;
+    const parts = attrs.num_outputs ?? ctx.node.outputs.length;
     if (sizes !== undefined && attrs.num_outputs !== undefined) {
       throw shapeError(ctx, "give either the split input or the num_outputs attribute, not both");
     }
-    return split(required(inputs, 0, ctx, "input"), attrs.axis as number, sizes, parts, true, ctx);
+    return split(required(inputs, 0, ctx, "input"), attrs.axis, sizes, parts, true, ctx);
   },
-};
+});
 
-const concat: OpEntry = {
-  opType: "Concat",
-  since: 4,
+const concat = implement(Concat[4], {
   layout: "elementwise",
-  attributes: { axis: { type: "int", required: true } },
   run(inputs, attrs, ctx) {
     const present = inputs.filter((t): t is tf.Tensor => t !== undefined);
     if (present.length === 0) throw shapeError(ctx, "needs at least one input");
@@ -79,12 +68,12 @@ const concat: OpEntry = {
     if (present.some((t) => t.rank !== rank)) {
       throw shapeError(ctx, `inputs must share one rank, got shapes ${present.map((t) => `[${t.shape.join(", ")}]`).join(", ")}`);
     }
-    const axis = layoutAxis(attrs.axis as number, rank, ctx);
+    const axis = layoutAxis(attrs.axis, rank, ctx);
     // tfjs rejects empty operands in some backends; they add nothing anyway.
     const nonEmpty = present.filter((t) => t.size > 0);
     if (nonEmpty.length === 0) return [tf.concat(present, axis)];
     return [nonEmpty.length === 1 ? tf.clone(nonEmpty[0] as tf.Tensor) : tf.concat(nonEmpty, axis)];
   },
-};
+});
 
 export const SPLIT_OPS: readonly OpEntry[] = [split2, split13, split18, concat];

@@ -3,12 +3,10 @@
 // A constant mask and a where, so the gradient flows to the kept entries.
 import { tf } from "../tf.js";
 import { intsOf, required, shapeError } from "./args.js";
-import type { OpEntry } from "./types.js";
+import { Trilu } from "../../../graph/ops/trilu.js";
+import { implement, type OpEntry } from "./types.js";
 
-const trilu: OpEntry = {
-  opType: "Trilu",
-  since: 14,
-  attributes: { upper: { type: "int", default: 1 } },
+const trilu = implement(Trilu[14], {
   run(inputs, attrs, ctx) {
     const x = required(inputs, 0, ctx, "input");
     if (x.rank < 2) throw shapeError(ctx, `needs a tensor of rank ≥ 2, got [${x.shape.join(", ")}]`);
@@ -21,6 +19,6 @@ const trilu: OpEntry = {
     }
     return [tf.tidy(() => tf.where(tf.tensor2d(keep, [rows, cols], "bool"), x, tf.zerosLike(x)))];
   },
-};
+});
 
 export const TRILU_OPS: readonly OpEntry[] = [trilu];

@@ -1,7 +1,12 @@
-// The contract between the graph compiler (../compile.ts) and the op table.
-// Each op family is one file exporting OpEntry values; ops/index.ts lists them.
+// The contract between the graph compiler (../compile.ts) and the op
+// implementations. Each op family is one file exporting OpEntry values made
+// with implement(version, …), where the version comes from the shared op
+// table (src/graph/ops/); ops/index.ts lists them.
 import type { tf } from "../tf.js";
-import type { Attribute, Node } from "../../../graph/types.js";
+import type { Node } from "../../../graph/types.js";
+import type { AttrSpec, AttrValues, Attrs, OpVersion } from "../../../graph/ops/index.js";
+
+export type { Attrs } from "../../../graph/ops/index.js";
 
 /**
  * How an op wants its spatial tensors laid out. The compiler keeps NCHW data in
@@ -17,12 +22,6 @@ import type { Attribute, Node } from "../../../graph/types.js";
  *   layout. For ops that map ONNX axes themselves (Pad).
  */
 export type LayoutPolicy = "onnx" | "channelsLast" | "elementwise" | "keepsLayout";
-
-/** Declared attribute: type and default; `required` ones fail loudly when absent. */
-export type AttrSpec = Readonly<Record<string, { type: Attribute["type"]; default?: unknown; required?: boolean }>>;
-
-/** Attributes after defaults are applied: plain JS values (Tensor for tensor attrs). */
-export type Attrs = Readonly<Record<string, unknown>>;
 
 export interface OpContext {
   readonly node: Node;
@@ -40,6 +39,8 @@ export interface OpContext {
    * shapes): ops read shape-like inputs (Reshape's shape, Slice's starts…) here.
    */
   readonly constantOf: (inputIndex: number) => Int32Array | Float32Array | undefined;
+  /** Set on a Conv when the compiler fused the following Relu / Clip(0, 6) into it (see ../fusion.ts). */
+  readonly fusedActivation?: "relu" | "relu6";
 }
 
 /**
@@ -48,19 +49,14 @@ export interface OpContext {
  * and any other value per call, so `run` always receives the backend layout;
  * exportGraph uses `toOnnx` to write trained weights back.
  */
-export interface InputLayout {
-  toBackend(w: tf.Tensor, attrs: Attrs): tf.Tensor;
+export interface InputLayout<A = Attrs> {
+  toBackend(w: tf.Tensor, attrs: A): tf.Tensor;
   /** Inverse of toBackend; `onnxDims` are the original ONNX dims. */
-  toOnnx(w: tf.Tensor, attrs: Attrs, onnxDims: readonly number[]): tf.Tensor;
+  toOnnx(w: tf.Tensor, attrs: A, onnxDims: readonly number[]): tf.Tensor;
 }
 
-export interface OpEntry {
-  readonly opType: string;
-  /** "" = ai.onnx. */
-  readonly domain?: string;
-  /** First opset version this entry implements; the newest entry ≤ the model's opset wins. */
-  readonly since: number;
-  readonly attributes?: AttrSpec;
+/** How the tfjs runtime runs one op version; the version's spec types `attrs`. */
+export interface OpImplementation<S extends AttrSpec = AttrSpec> {
   readonly layout?: LayoutPolicy;
   /**
    * Inputs, by index, that hold state rather than parameters (BatchNorm's
@@ -69,7 +65,20 @@ export interface OpEntry {
    */
   readonly stateInputs?: readonly number[];
   /** Inputs, by index, that `run` receives in a backend layout (see InputLayout). */
-  readonly inputLayouts?: Readonly<Record<number, InputLayout>>;
+  readonly inputLayouts?: Readonly<Record<number, InputLayout<AttrValues<S>>>>;
   /** Inputs are tf tensors (undefined for omitted optional inputs); int64 arrives as int32. */
-  run(inputs: readonly (tf.Tensor | undefined)[], attrs: Attrs, ctx: OpContext): tf.Tensor[];
+  run(inputs: readonly (tf.Tensor | undefined)[], attrs: AttrValues<S>, ctx: OpContext): tf.Tensor[];
+}
+
+/** An implementation attached to its op version: (domain, opType, since) come from the version. */
+export interface OpEntry<S extends AttrSpec = AttrSpec> extends OpImplementation<S> {
+  readonly version: OpVersion<S>;
+  readonly domain: string;
+  readonly opType: string;
+  readonly since: number;
+}
+
+/** Attaches `impl` to `version` (from src/graph/ops/): `implement(Conv[1], { run… })`. */
+export function implement<S extends AttrSpec>(version: OpVersion<S>, impl: OpImplementation<S>): OpEntry<S> {
+  return Object.freeze({ ...impl, version, domain: version.domain, opType: version.opType, since: version.since });
 }

@@ -1,20 +1,16 @@
-// Attributes resolved from each op entry's declared spec: defaults filled in,
+// Attributes resolved from an op version's declared spec: defaults filled in,
 // types checked, a missing required attribute named with its node. Attributes
-// the entry does not declare are reported too: ignoring one could silently
+// the version does not declare are reported too: ignoring one could silently
 // change what the op computes.
 import { GraphError } from "../../core/errors.js";
-import type { Attribute, Node } from "../../graph/types.js";
-import type { Attrs, AttrSpec } from "./ops/types.js";
+import type { Attribute, Node } from "../types.js";
+import type { AttrSpec, AttrValues } from "./define.js";
 
 /** One problem with one node's attributes, as a line for a combined error. */
 export interface AttrProblem {
   readonly node: string;
   readonly op: string;
   readonly message: string;
-}
-
-function plain(a: Attribute): unknown {
-  return a.value;
 }
 
 // ONNX writers sometimes store an integral float as int or vice versa; accept
@@ -26,8 +22,11 @@ function compatible(declared: Attribute["type"], got: Attribute): boolean {
   return false;
 }
 
-/** Resolves `node`'s attributes against `spec`; problems are appended, not thrown. */
-export function resolveAttrs(node: Node, spec: AttrSpec, problems: AttrProblem[]): Attrs {
+/**
+ * Resolves `node`'s attributes against `spec`; problems are appended, not
+ * thrown. `consumer` ("the tfjs runtime") names who refuses undeclared ones.
+ */
+export function resolveAttrs<S extends AttrSpec>(node: Node, spec: S, problems: AttrProblem[], consumer: string): AttrValues<S> {
   const out: Record<string, unknown> = {};
   for (const [name, decl] of Object.entries(spec)) {
     const a = node.attributes[name];
@@ -43,27 +42,27 @@ export function resolveAttrs(node: Node, spec: AttrSpec, problems: AttrProblem[]
       problems.push({ node: node.name, op: node.opType, message: `attribute "${name}" must be ${decl.type}, got ${a.type}` });
       continue;
     }
-    out[name] = plain(a);
+    out[name] = a.value;
   }
   for (const name of Object.keys(node.attributes)) {
     if (!(name in spec)) {
       problems.push({
         node: node.name,
         op: node.opType,
-        message: `attribute "${name}" is not implemented on the tfjs runtime (known: ${Object.keys(spec).join(", ") || "none"})`,
+        message: `attribute "${name}" is not implemented on ${consumer} (known: ${Object.keys(spec).join(", ") || "none"})`,
       });
     }
   }
-  return Object.freeze(out);
+  // Checked above against the spec that types the result.
+  return Object.freeze(out) as AttrValues<S>;
 }
 
 /** Throws one GraphError listing every attribute problem in the graph. */
-export function throwAttrProblems(problems: readonly AttrProblem[], graphName: string): void {
+export function throwAttrProblems(problems: readonly AttrProblem[], graphName: string, remedy: string): void {
   if (problems.length === 0) return;
   const lines = problems.map((p) => `  node "${p.node}" (${p.op}): ${p.message}`);
   throw new GraphError(
-    `graph "${graphName}": ${problems.length} attribute problem${problems.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n` +
-      `Fix the exporter's output, or run the model on onnxruntime (--backend ort).`,
+    `graph "${graphName}": ${problems.length} attribute problem${problems.length > 1 ? "s" : ""}:\n${lines.join("\n")}\n${remedy}`,
     { node: problems[0]?.node, op: problems[0]?.op, details: { problems } },
   );
 }
