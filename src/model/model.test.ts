@@ -7,6 +7,8 @@ import { GraphBuilder } from "../graph/builder.js";
 import { float32 } from "../graph/tensor.js";
 import type { Graph } from "../graph/types.js";
 import { Model } from "./model.js";
+import type { TrainingPruning } from "./sparsity.js";
+import type { JUPYTER_DISPLAY } from "../display/mime.js";
 import type { Metrics, Step } from "./step.js";
 
 /** y = x · w: a 2→2 linear map whose outputs are easy to check by hand. */
@@ -91,5 +93,21 @@ describe("Model", () => {
     expect(model.name).toBe("linear");
     expect(model.summary().params).toBe(4);
     expect(model.clone().graph).toBe(model.graph);
+  });
+
+  it("carries pruning masks and a waiting schedule through steps that leave them alone", async () => {
+    const masks = new Map([["w", Uint8Array.from([1, 0, 0, 1])]]);
+    const schedule: TrainingPruning = { description: "test schedule", targets: ["w"], plan: () => [], masks: () => new Map() };
+    const start = new Model(linear([1, 0, 0, 4]), { masks, pendingPruning: schedule });
+    const kept = await start.apply(setWeights("same-shape", [5, 0, 0, 6]));
+    expect(kept.masks).toEqual(masks);
+    expect(kept.pendingPruning).toBe(schedule);
+    expect(kept.clone().masks).toEqual(masks);
+    expect(kept.pruning).toEqual({ masks, schedule });
+    const ran = await kept.apply({ step: "ran", toJSON: () => ({ step: "ran" }), run: async (m) => ({ graph: m.graph, metrics: {}, pruning: null }) });
+    expect(ran.pendingPruning).toBeUndefined();
+    expect(ran.pruning).toEqual({ masks });
+    const shown = kept[Symbol.for("Jupyter.display") as typeof JUPYTER_DISPLAY]()["text/plain"] as string;
+    expect(shown).toMatch(/50\.0% of 1 masked weights pruned · waiting for training: prune.gradual test schedule/);
   });
 });

@@ -12,6 +12,7 @@ import { summaryTable } from "../display/summary.js";
 import { table } from "../display/table.js";
 import { validateGraph } from "../graph/validate.js";
 import { parseRuntime, withRunner, type Runtime } from "../runtime/runner.js";
+import { NO_MASKS, maskedSparsity, masksFitting, type TrainingPruning, type TrainPruning, type WeightMasks } from "./sparsity.js";
 
 /** Which engine runs a model: onnxruntime or the tfjs runtime (whose own backend is wasm, webgpu, cpu…). */
 export type { Runtime } from "../runtime/runner.js";
@@ -35,16 +36,34 @@ export function runtimeOf(options: RuntimeOption): Runtime {
 
 export type { SaveOptions, SaveReport } from "./save.js";
 
+export interface ModelOptions {
+  readonly source?: string;
+  readonly history?: readonly StepReport[];
+  readonly masks?: WeightMasks;
+  readonly pendingPruning?: TrainingPruning;
+}
+
 export class Model {
   readonly graph: Graph;
   /** Where it came from: a file path or a zoo spec ("mlp:784-300-100-10"); undefined when built in code. */
   readonly source: string | undefined;
   readonly history: readonly StepReport[];
+  /** Keep masks of pruned weights (prune.magnitude, prune.gradual): training keeps masked weights at zero. */
+  readonly masks: WeightMasks;
+  /** A prune.gradual schedule waiting for the next train, finetune or distill step to run it. */
+  readonly pendingPruning: TrainingPruning | undefined;
 
-  constructor(graph: Graph, options: { source?: string; history?: readonly StepReport[] } = {}) {
+  constructor(graph: Graph, options: ModelOptions = {}) {
     this.graph = graph;
     this.source = options.source;
     this.history = Object.freeze([...(options.history ?? [])]);
+    this.masks = options.masks ?? NO_MASKS;
+    this.pendingPruning = options.pendingPruning;
+  }
+
+  /** What a training step must honour: the masks, and the waiting schedule if any. */
+  get pruning(): TrainPruning {
+    return this.pendingPruning ? { masks: this.masks, schedule: this.pendingPruning } : { masks: this.masks };
   }
 
   get name(): string {
@@ -68,13 +87,17 @@ export class Model {
       const started = performance.now();
       const result = await step.run(model);
       validateGraph(result.graph);
+      // Masks carry over to the weights that still fit them; say which ones a step's changes unmasked.
+      const { kept, dropped } = masksFitting(result.masks ?? model.masks, result.graph);
+      const metrics = dropped.length > 0 ? { ...result.metrics, "masks dropped (weights changed)": dropped.join(", ") } : result.metrics;
       const report: StepReport = {
         step: step.step,
         options: step.toJSON(),
-        metrics: result.metrics,
+        metrics,
         seconds: (performance.now() - started) / 1000,
       };
-      model = new Model(result.graph, { source: model.source, history: [...model.history, report] });
+      const pendingPruning = result.pruning === undefined ? model.pendingPruning : result.pruning ?? undefined;
+      model = new Model(result.graph, { source: model.source, history: [...model.history, report], masks: kept, pendingPruning });
       for (const figure of result.figures ?? []) display(figure);
       display(stepReportTable(report));
       // An interrupted step keeps its last good weights; later steps do not run.
@@ -106,7 +129,7 @@ export class Model {
   }
 
   clone(): Model {
-    return new Model(this.graph, { source: this.source, history: this.history });
+    return new Model(this.graph, { source: this.source, history: this.history, masks: this.masks, pendingPruning: this.pendingPruning });
   }
 
   /** JSON form used inside recipes (e.g. a distillation teacher): its source and the steps that made it. */
@@ -118,7 +141,9 @@ export class Model {
   /** A model shows its summary: layers, parameters, MACs, bytes, and the steps that made it. */
   [JUPYTER_DISPLAY](): MimeBundle {
     const steps = this.history.length ? ` · steps: ${this.history.map((h) => h.step).join(" → ")}` : "";
-    return summaryTable(this.summary(), { title: `${this.name}${steps}` })[JUPYTER_DISPLAY]();
+    const masked = this.masks.size ? ` · ${(maskedSparsity(this.masks) * 100).toFixed(1)}% of ${this.masks.size} masked weights pruned` : "";
+    const pending = this.pendingPruning ? ` · waiting for training: prune.gradual ${this.pendingPruning.description}` : "";
+    return summaryTable(this.summary(), { title: `${this.name}${steps}${masked}${pending}` })[JUPYTER_DISPLAY]();
   }
 }
 

@@ -9,19 +9,19 @@ import { STEP_NAMES, modelFromReference, readRecipe, stepsFromRecipe } from "./r
 
 describe("recipes", () => {
   it("knows exactly the implemented steps", () => {
-    expect(STEP_NAMES).toEqual(["train", "finetune", "distill"]);
+    expect(STEP_NAMES).toEqual(["train", "finetune", "distill", "prune.magnitude", "prune.gradual", "prune.channels"]);
   });
 
   it("reports every bad entry with its position", () => {
     const bad = () =>
       stepsFromRecipe([
-        { step: "quantize.static" },
+        { step: "compress.magic" },
         { step: "train", data: "mnist:train", epochs: 2 },
         { step: "distill", data: "mnist:train", teacher: "mlp:784-8-10", temperature: -1 },
       ]);
     expect(bad).toThrow(OptionError);
     expect(bad).toThrow(/recipe has 2 bad steps/);
-    expect(bad).toThrow(/step 1 \("quantize.static"\): step must be one of \[train, finetune, distill\], got "quantize.static"/);
+    expect(bad).toThrow(/step 1 \("compress.magic"\): step must be one of \[train, finetune, distill, prune\.magnitude, .*\], got "compress.magic"/);
     expect(bad).toThrow(/step 3 \("distill"\): .*temperature must be a number > 0/s);
     expect(stepsFromRecipe([{ step: "train", data: "mnist:train" }]).map((s) => s.step)).toEqual(["train"]);
   });

@@ -3,6 +3,7 @@
 // own folder plus one line here. Also wires the registry's model resolver.
 import "../train/steps.js";
 import "../compress/distill/step.js";
+import "../compress/prune/index.js";
 import { modelFromReference } from "./references.js";
 import { setModelResolver } from "./step-registry.js";
 

@@ -5,6 +5,7 @@
 import type { Graph } from "../graph/types.js";
 import type { MimeBundle } from "../display/mime.js";
 import type { Model } from "./model.js";
+import type { TrainingPruning, WeightMasks } from "./sparsity.js";
 
 export type Metric = number | string | boolean | null;
 export type Metrics = Readonly<Record<string, Metric>>;
@@ -17,6 +18,13 @@ export interface StepResult {
   readonly metrics: Metrics;
   /** Extra output the step wants shown (curves, tables), besides its metrics row. */
   readonly figures?: readonly MimeBundle[];
+  /**
+   * The pruning masks of the new model (src/model/sparsity.ts). Left out: the
+   * model's masks carry over to the initializers that still fit them.
+   */
+  readonly masks?: WeightMasks;
+  /** A gradual pruning schedule for the next training step; null: the step ran (or dropped) the waiting one. Left out: it keeps waiting. */
+  readonly pruning?: TrainingPruning | null;
 }
 
 export interface Step {

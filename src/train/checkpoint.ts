@@ -62,7 +62,7 @@ const VARIABLE = "variable/";
 const OPTIMIZER = "optimizer/";
 
 /** Options left out of the fingerprint: they watch or place a run without changing its numbers. */
-const NOT_IN_FINGERPRINT = new Set(["data", "validation", "onBatch", "onEpoch", "display", "checkpoint", "loss"]);
+const NOT_IN_FINGERPRINT = new Set(["data", "validation", "onBatch", "onEpoch", "display", "checkpoint", "loss", "pruning"]);
 
 /** A hash of the starting graph (structure and weights), the result-changing options and the data's size. */
 export function runFingerprint(graph: Graph, options: ResolvedOptions): string {
@@ -76,6 +76,8 @@ export function runFingerprint(graph: Graph, options: ResolvedOptions): string {
   }
   const settings = Object.entries(options).filter(([key, value]) => !NOT_IN_FINGERPRINT.has(key) && value !== undefined);
   hash.update(JSON.stringify(settings.sort(([a], [b]) => (a < b ? -1 : 1))));
+  // Pruning masks (a Map, which JSON leaves empty) by their bytes.
+  for (const [name, mask] of [...(options.pruning?.masks ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`mask ${name}:`).update(mask);
   // A custom loss (distillation) is a function: its source is the best we can record, its closure (the teacher) is not.
   hash.update(JSON.stringify({ samples: options.data.length, validation: options.validation?.length ?? null, loss: options.loss?.toString() ?? null }));
   return hash.digest("hex");

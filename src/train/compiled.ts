@@ -22,5 +22,8 @@ export interface TrainableModel {
   takeStateUpdates(): Map<string, tf.Tensor>;
   /** The graph with current variable values written back in ONNX layout (async: GPU readback). */
   exportGraph(): Promise<Graph>;
+  /** An initializer-shaped tensor from ONNX layout into its variable's layout, and back (pruning masks need both). */
+  toVariableLayout?(name: string, t: tf.Tensor): tf.Tensor;
+  fromVariableLayout?(name: string, t: tf.Tensor): tf.Tensor;
   dispose?(): void;
 }

@@ -20,11 +20,17 @@ import { seededRandom } from "./random.js";
 import { trainingView, type TrainingView } from "./live.js";
 import { checkpointPath, readCheckpoint, restore, runFingerprint, snapshot, writeCheckpoint, type CheckpointPosition } from "./checkpoint.js";
 import type { BatchRecord, EpochRecord, ResolvedOptions, TrainMetrics } from "./options.js";
+import { maskedTraining } from "./masks.js";
+import type { ScheduledUpdate, WeightMasks } from "../model/sparsity.js";
 
 export interface TrainResult {
   readonly graph: Graph;
   readonly metrics: TrainMetrics;
   readonly history: EpochRecord[];
+  /** The pruning masks after the run (ONNX layout), when the run had masks or a schedule. */
+  readonly masks?: WeightMasks;
+  /** The mask updates a gradual schedule made. */
+  readonly pruningUpdates?: readonly ScheduledUpdate[];
 }
 
 /** Live tensors after each epoch, for leak checks (tests read it from the history). */
@@ -57,6 +63,13 @@ export async function trainCompiled(
   let step = 0;
   let interrupted = false;
   let parallel: ParallelTrainer | undefined;
+  if (options.checkpoint && options.pruning?.schedule) {
+    // The schedule's masks change during the run and are not in the checkpoint: a resumed run would prune differently.
+    throw new TrainingError("checkpoint cannot be used with a gradual pruning schedule yet (its masks are not checkpointed); train without checkpoint, or prune first and then train with it");
+  }
+  // Masked weights stay zero: masks are applied now and after every optimizer update.
+  const masked = maskedTraining(model, options.pruning, totalSteps);
+  let masks: WeightMasks | undefined;
   // Where a resumed run picks up: epoch, batches of it already done and their sums.
   let resume = { epoch: 1, batch: 0, lossSum: 0, correct: 0, count: 0 };
   let resumedAtStep: number | null = null;
@@ -78,6 +91,8 @@ export async function trainCompiled(
       resumedAtStep = step;
       finished = p.complete;
     }
+    // After a restore too: the masks hold for the restored weights as for the starting ones.
+    masked?.apply();
     parallel = await startParallel(graph, model, io, variables, options, backend);
     for (let epoch = resume.epoch; epoch <= options.epochs && !interrupted; epoch++) {
       const epochStart = performance.now();
@@ -105,6 +120,7 @@ export async function trainCompiled(
         const x = options.augment && options.augment.shift > 0 ? { ...batch, x: shiftImages(batch.x, options.augment.shift, shiftRandom) } : batch;
         lr = learningRate(step, schedule);
         const result = await trainStep(model, io, variables, optimizer, x, options, step, lr, epoch, parallel);
+        masked?.afterStep(step);
         const n = batch.y.length;
         lossSum += result.loss * n;
         correct += result.correct;
@@ -137,8 +153,10 @@ export async function trainCompiled(
     if (!interrupted && !finished) {
       await saveCheckpoint({ epoch: options.epochs + 1, batch: 0, step, samplesSeen, trainSeconds, lossSum: 0, correct: 0, count: 0, shiftDraws, history, complete: true });
     }
+    masks = masked?.exportMasks();
   } finally {
     optimizer.dispose();
+    masked?.dispose();
     await parallel?.close();
   }
 
@@ -161,7 +179,7 @@ export async function trainCompiled(
     `${resumedAtStep !== null ? `resumed at step ${resumedAtStep} · ` : ""}${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
       (metrics.validationAccuracy !== null ? ` · test acc ${(metrics.validationAccuracy * 100).toFixed(2)}%` : ""),
   );
-  return { graph: await model.exportGraph(), metrics, history };
+  return { graph: await model.exportGraph(), metrics, history, ...(masked && masks ? { masks, pruningUpdates: masked.updates } : {}) };
 }
 
 function selectTrainable(graph: Graph, model: TrainableModel, options: ResolvedOptions): Map<string, tf.Variable> {

@@ -4,6 +4,7 @@ import { OptionError, mustBeOneOf } from "../core/errors.js";
 import type { tf } from "../runtime/tfjs/tf.js";
 import type { TrainData, Batch } from "./data.js";
 import type { CheckpointOptions } from "./checkpoint.js";
+import type { TrainPruning } from "../model/sparsity.js";
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -77,6 +78,11 @@ export interface TrainOptions {
   readonly onEpoch?: (record: EpochRecord) => void;
   /** Live progress bar and curve (default true). */
   readonly display?: boolean;
+  /**
+   * Pruning masks to keep (masked weights stay exactly zero) and a gradual
+   * schedule to run; the train/finetune/distill steps pass the model's.
+   */
+  readonly pruning?: TrainPruning;
 }
 
 export interface TrainMetrics {
@@ -140,7 +146,7 @@ export const MAX_WORKERS = 64;
 const KNOWN_KEYS = [
   "data", "validation", "epochs", "lr", "optimizer", "momentum", "nesterov", "weightDecay", "betas", "eps",
   "batchSize", "seed", "device", "backend", "schedule", "warmupSteps", "freeze", "augment", "loss",
-  "workers", "checkpoint", "onBatch", "onEpoch", "display",
+  "workers", "checkpoint", "onBatch", "onEpoch", "display", "pruning",
 ] as const;
 
 /** Applies defaults and reports every invalid option in one OptionError. */

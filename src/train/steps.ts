@@ -8,10 +8,11 @@ import { OptionError } from "../core/errors.js";
 import type { OptionsSchema } from "../model/options-schema.js";
 import { registerStep } from "../model/step-registry.js";
 import { FINETUNE_DEFAULTS, TRAIN_DEFAULTS, resolveOptions, type TrainDefaults, type TrainOptions } from "./options.js";
-import { trainGraph, finetuneGraph } from "./train-graph.js";
+import { trainGraph, finetuneGraph, type TrainResult } from "./train-graph.js";
+import { maskedSparsity } from "../model/sparsity.js";
 import { dataReference, datasetFor, trainDataOf, type DataInput } from "./from-dataset.js";
 
-export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss"> {
+export interface TrainStepOptions extends Omit<TrainOptions, "data" | "validation" | "loss" | "pruning"> {
   readonly data: DataInput;
   /** Evaluated after each epoch (test loss and accuracy in the curves and metrics). */
   readonly validation?: DataInput;
@@ -27,6 +28,9 @@ export function checkTrainStepOptions(name: string, options: TrainStepOptions, d
   }
   if ("loss" in options) {
     throw new OptionError(`${name}(): "loss" is not a step option (a recipe cannot hold a function); use distill({ teacher, … }) or trainGraph() for custom losses`);
+  }
+  if ("pruning" in options) {
+    throw new OptionError(`${name}(): "pruning" is not a step option: the step keeps the model's pruning masks and runs a waiting schedule; apply prune.gradual({ … }) before ${name}({ … })`);
   }
   resolveOptions(options as unknown as TrainOptions, defaults);
 }
@@ -55,9 +59,32 @@ function trainingStep(name: "train" | "finetune", options: TrainStepOptions, def
         ...rest,
         data: trainDataOf(data),
         ...(validation ? { validation: trainDataOf(validation) } : {}),
+        pruning: model.pruning,
       });
-      return { graph: result.graph, metrics: { ...result.metrics } as Metrics };
+      return withPruningReport(model, result, { ...result.metrics } as Metrics);
     },
+  };
+}
+
+/**
+ * A training step's result with the model's pruning carried through: the masks
+ * after the run, the waiting schedule marked as run, and its report (per-layer
+ * sparsity) among the figures. Shared by train, finetune and distill.
+ */
+export async function withPruningReport(model: Model, result: TrainResult, metrics: Metrics): Promise<StepResult> {
+  const schedule = model.pendingPruning;
+  if (!result.masks) return { graph: result.graph, metrics };
+  const extra: Record<string, Metrics[string]> = { "pruned (masked weights)": maskedSparsity(result.masks) };
+  if (!schedule) return { graph: result.graph, metrics: { ...metrics, ...extra }, masks: result.masks };
+  const last = result.pruningUpdates?.[result.pruningUpdates.length - 1];
+  extra["prune.gradual"] = `${schedule.description}: ${result.pruningUpdates?.length ?? 0} mask updates, last at step ${last?.step ?? "none"} (${last ? (last.sparsity * 100).toFixed(1) : 0}%)`;
+  const report = await schedule.report?.(model.graph, result.graph, result.masks);
+  return {
+    graph: result.graph,
+    metrics: { ...metrics, ...extra, ...(report?.metrics ?? {}) },
+    masks: result.masks,
+    pruning: null,
+    ...(report ? { figures: report.figures } : {}),
   };
 }
 

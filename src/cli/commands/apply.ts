@@ -12,7 +12,7 @@ import { INTERRUPTED_EXIT_CODE, stopOnSignal } from "../stop-on-signal.js";
 
 export const applyCommand: Command = {
   name: "apply",
-  summary: "replay a recipe (train, finetune, distill steps) on a model and save it as ONNX",
+  summary: "replay a recipe (train, finetune, distill, prune.* steps) on a model and save it as ONNX",
   usage: "apply <recipe.json | inline JSON> <model.onnx | spec> -o out.onnx",
   help: [["-o, --output <path>", "where to write the resulting ONNX model (required)"]],
   options: { output: { type: "string", short: "o" } },

@@ -15,7 +15,7 @@ import { tf } from "../../runtime/tfjs/tf.js";
 import type { Metrics, RecipeStep, Step, StepResult } from "../../model/step.js";
 import { TRAIN_DEFAULTS, type LossFunction, type TrainOptions } from "../../train/options.js";
 import { registerStep, resolveModelReference } from "../../model/step-registry.js";
-import { TRAIN_STEP_OPTIONS, checkTrainStepOptions, trainStepJson, type TrainStepOptions } from "../../train/steps.js";
+import { TRAIN_STEP_OPTIONS, checkTrainStepOptions, trainStepJson, withPruningReport, type TrainStepOptions } from "../../train/steps.js";
 import { datasetFor, trainDataOf } from "../../train/from-dataset.js";
 import { trainGraph } from "../../train/train-graph.js";
 import { distillData, type DistillBatch } from "./data.js";
@@ -179,6 +179,7 @@ export function distill(options: DistillOptions): Step {
         data: distillData(data, source, shift > 0 ? { shift, random: seededRandom(seed ^ 0x5eed) } : undefined),
         ...(validation ? { validation: trainDataOf(validation) } : {}),
         loss,
+        pruning: student.pruning,
       };
       const result = await trainGraph(trainingGraph, trainOptions);
       const after = await featureMses(result.graph, targets, source, data);
@@ -187,7 +188,7 @@ export function distill(options: DistillOptions): Step {
         metrics[`featureMse[${i}].before`] = before[i]!;
         metrics[`featureMse[${i}].after`] = after[i]!;
       });
-      return { graph: withoutFeatureOutputs(result.graph, student.graph), metrics };
+      return withPruningReport(student, { ...result, graph: withoutFeatureOutputs(result.graph, student.graph) }, metrics);
     },
   };
 }

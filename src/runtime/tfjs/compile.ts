@@ -80,6 +80,10 @@ export interface CompiledGraph {
    * dataSync needs OffscreenCanvas, which Node lacks).
    */
   exportGraph(): Promise<Graph>;
+  /** A tensor shaped like initializer `name` in ONNX layout, in the layout its variable is stored in (masks, per-weight values). */
+  toVariableLayout(name: string, t: tf.Tensor): tf.Tensor;
+  /** Inverse of toVariableLayout: a tensor in variable `name`'s layout back in ONNX layout. */
+  fromVariableLayout(name: string, t: tf.Tensor): tf.Tensor;
   dispose(): void;
 }
 
@@ -226,6 +230,17 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     return result;
   }
 
+  function toVariableLayout(name: string, t: tf.Tensor): tf.Tensor {
+    const w = layouts.get(name);
+    return w ? w.layout.toBackend(t, w.attrs) : tf.clone(t);
+  }
+
+  function fromVariableLayout(name: string, t: tf.Tensor): tf.Tensor {
+    const w = layouts.get(name);
+    const original = graph.initializers.get(name);
+    return w && original ? w.layout.toOnnx(t, w.attrs, original.dims) : tf.clone(t);
+  }
+
   function dispose(): void {
     for (const v of variables.values()) v.dispose();
     folds.dispose();
@@ -242,6 +257,8 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     run,
     takeStateUpdates: () => calls.takeUpdates(),
     exportGraph: async () => ({ ...graph, initializers: await exportInitializers(graph, variables, layouts) }),
+    toVariableLayout,
+    fromVariableLayout,
     dispose,
   };
 }
