@@ -51,7 +51,7 @@ const started = new Date().toISOString();
 const result: Record<string, unknown> = { started, machine: machine() };
 
 function machine() {
-  const cpu = spawnSync("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo; nproc; grep -o 'avx[^ ]*\\|vnni' /proc/cpuinfo | sort -u | tr '\\n' ' '; cat /proc/loadavg"], { encoding: "utf8" }).stdout.trim().split("\n");
+  const cpu = spawnSync("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo; nproc; grep -o 'avx[^ ]*\\|vnni' /proc/cpuinfo | sort -u | tr '\\n' ' '; echo; cat /proc/loadavg"], { encoding: "utf8" }).stdout.trim().split("\n");
   return { cpu: cpu[0]?.replace(/^model name\s*:\s*/, ""), cores: Number(cpu[1]), features: cpu[2], loadavgAtStart: cpu[3], node: process.version };
 }
 
@@ -90,7 +90,7 @@ if (only.has("channels")) {
   const files = {
     resnet18: "test/fixtures/large/resnet18.onnx",
     mobilenet_v2: "test/fixtures/large/mobilenet_v2.onnx",
-    shufflenet_v2_x0_5: "test/fixtures/large/sweep/shufflenet_v2_x0_5.opset13.onnx",
+    shufflenet_v2_x0_5: "test/fixtures/large/shufflenet_v2_x0_5.onnx",
   };
   const dir = mkdtempSync(join(tmpdir(), "compactor-prune-bench-"));
   const rows: Record<string, unknown>[] = [];

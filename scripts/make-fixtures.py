@@ -11,7 +11,7 @@ scripts/make-references.mjs, because onnxruntime is not packaged for Python
 here; run that next.
 
   /usr/bin/python3 scripts/make-fixtures.py            # small fixtures (committed)
-  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2 -> test/fixtures/large/ (gitignored)
+  /usr/bin/python3 scripts/make-fixtures.py --large    # resnet18, mobilenet_v2, shufflenet_v2_x0_5 -> test/fixtures/large/ (gitignored)
   node scripts/make-references.mjs [--large]
 
 Weights are random (seeded); nothing is downloaded. BatchNorm statistics and
@@ -225,6 +225,9 @@ def large_models():
                      [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
         "mobilenet_v2": (lambda: torchvision.models.mobilenet_v2(weights=None), 13,
                          [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
+        # At full size for prune.channels' latency target (the sweep's export is 112×112).
+        "shufflenet_v2_x0_5": (lambda: torchvision.models.shufflenet_v2_x0_5(weights=None), 13,
+                               [("image", (3, 224, 224), "float32", None, None)], ["logits"]),
     }
 
 
@@ -271,7 +274,7 @@ def export(name, spec, out_dir, batches):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--large", action="store_true", help="export torchvision resnet18 and mobilenet_v2 instead")
+    parser.add_argument("--large", action="store_true", help="export torchvision resnet18, mobilenet_v2 and shufflenet_v2_x0_5 instead")
     parser.add_argument("--only", nargs="*", help="export only these fixtures")
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -3,6 +3,7 @@
 
 export { Model, stepReportTable } from "./model/model.js";
 export { load } from "./model/load.js";
+export { convertFile } from "./convert/convert-file.js";
 export { models } from "./models/index.js";
 export { evaluate } from "./model/evaluate.js";
 export { compare, ortLatencyMs } from "./model/compare.js";
@@ -29,4 +30,6 @@ export type { MagnitudeOptions, GradualOptions, ChannelsOptions, Importance } fr
 export type { WeightMasks, TrainingPruning } from "./model/sparsity.js";
 export type { Graph, Node, Tensor, ValueInfo, Attribute, DType } from "./graph/types.js";
 export type { GraphSummary } from "./graph/counts.js";
+export type { LoadOptions } from "./model/load.js";
+export type { ConvertOptions, ConvertReport } from "./convert/convert-file.js";
 export type { MimeBundle, DisplayHandle } from "./display/index.js";

@@ -33,10 +33,13 @@ function hasTorch(): boolean {
   return torchChecked;
 }
 
-/** torchvision resnet18 and mobilenet_v2 (gitignored, ~60 MB) for the MAC/parameter count tests. */
+/** torchvision resnet18, mobilenet_v2 and shufflenet_v2_x0_5 (gitignored, ~65 MB) for the MAC/parameter count and pruning tests. */
+const LARGE_FIXTURES = ["resnet18", "mobilenet_v2", "shufflenet_v2_x0_5"];
+
 function exportLargeFixtures(): void {
-  if (existsSync(join(ROOT, "test", "fixtures", "large", "resnet18.onnx")) || !hasTorch()) return;
-  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large"], { cwd: ROOT, encoding: "utf8" });
+  const missing = LARGE_FIXTURES.filter((name) => !existsSync(join(ROOT, "test", "fixtures", "large", `${name}.onnx`)));
+  if (missing.length === 0 || !hasTorch()) return;
+  const result = spawnSync(TORCH_PYTHON, [join(ROOT, "scripts", "make-fixtures.py"), "--large", "--only", ...missing], { cwd: ROOT, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`scripts/make-fixtures.py --large failed:\n${result.stderr || result.stdout}`);
 }
 

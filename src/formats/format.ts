@@ -25,6 +25,8 @@ export interface FileFormat {
   readonly kind: FormatKind;
   /** Lower-case extensions with the dot, the first being the one written by default. */
   readonly extensions: readonly string[];
+  /** True when a file of this format is a folder (a TF.js model: model.json and its shards); its head is the folder's model.json. */
+  readonly folder?: boolean;
   /** True when the content looks like this format (never throws; extension alone is not enough). */
   sniff(head: FileHead): boolean;
   readModel?(path: string): Promise<Graph>;

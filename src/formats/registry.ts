@@ -2,7 +2,7 @@
 // each. Formats are found by content first (a file named .onnx that is really
 // a zip is not ONNX), then by extension; `convert` is a read plus a write.
 import { open, stat } from "node:fs/promises";
-import { extname } from "node:path";
+import { extname, join } from "node:path";
 import { FormatError, mustBeOneOf } from "../core/errors.js";
 import type { Graph } from "../graph/types.js";
 import { SNIFF_BYTES, type FileFormat, type FileHead, type FormatKind } from "./format.js";
@@ -10,12 +10,15 @@ import { NPZ_FORMAT } from "./numpy/format.js";
 import { ONNX_FORMAT } from "./onnx/format.js";
 import { PYTORCH_FORMAT } from "./pytorch/format.js";
 import { SAFETENSORS_FORMAT } from "./safetensors/format.js";
+import { TFJS_GRAPH_FORMAT, TFJS_LAYERS_FORMAT } from "./tfjs/format.js";
 
 export const FORMATS: readonly FileFormat[] = Object.freeze([
   ONNX_FORMAT,
   NPZ_FORMAT,
   SAFETENSORS_FORMAT,
   PYTORCH_FORMAT,
+  TFJS_GRAPH_FORMAT,
+  TFJS_LAYERS_FORMAT,
 ]);
 
 export function formatNames(kind?: FormatKind): string[] {
@@ -42,7 +45,12 @@ async function readHead(path: string): Promise<FileHead | undefined> {
   } catch {
     return undefined;
   }
-  if (info.isDirectory()) return { path, bytes: new Uint8Array(0), isDirectory: true };
+  if (info.isDirectory()) {
+    // A folder is a model when it holds a model.json (TF.js); its content test reads that file.
+    const inside = join(path, "model.json");
+    const file = await readHead(inside);
+    return { path, bytes: file && !file.isDirectory ? file.bytes : new Uint8Array(0), isDirectory: true };
+  }
   const handle = await open(path, "r");
   try {
     const buffer = new Uint8Array(Math.min(SNIFF_BYTES, info.size));

@@ -2,14 +2,16 @@
 // `format`) names, through the format registry, then read back and run where a
 // runtime for it exists, and compared with the in-memory graph. An export that
 // a runtime would read differently fails loudly instead of shipping.
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { CompactorError, FormatError } from "../core/errors.js";
-import type { Graph } from "../graph/types.js";
+import type { Graph, Tensor } from "../graph/types.js";
 import type { FileFormat } from "../formats/format.js";
 import { formatByExtension, formatNamed, formatNames } from "../formats/registry.js";
 import { compareOutputs } from "../runtime/compare.js";
 import { randomInputs } from "../runtime/random-inputs.js";
 import { withRunner } from "../runtime/runner.js";
+import type { TfjsModelRunner } from "../runtime/tfjs/graph-model.js";
 
 export interface SaveReport {
   readonly path: string;
@@ -20,7 +22,7 @@ export interface SaveReport {
 }
 
 export interface SaveOptions {
-  /** A registered model format ("onnx", …); default: the one the path's extension names. */
+  /** A registered format ("onnx", "tfjs", "tfjs-layers", "safetensors", …); default: the one the path's extension names. */
   readonly format?: string;
   /** Largest relative output difference accepted (default 1e-4). */
   readonly tolerance?: number;
@@ -38,19 +40,74 @@ const checkWithOnnxruntime: SaveCheck = async (graph, path, format) => {
   return Math.max(0, ...compareOutputs(fromFile, inMemory).map((d) => d.maxRel));
 };
 
-/** One line per model format that can be written; a format without one cannot be saved unchecked. */
+/** A TF.js model run by TF.js's own loader (opened by `open`), against onnxruntime on the in-memory graph. */
+const checkWithTfjsLoader =
+  (open: (path: string) => Promise<TfjsModelRunner>): SaveCheck =>
+  async (graph, path) => {
+    const feeds = randomInputs(graph, { seed: 1, batch: 2 });
+    const runner = await open(path);
+    let fromFile: Record<string, Tensor>;
+    try {
+      fromFile = await runner.run(feeds);
+    } finally {
+      runner.dispose();
+    }
+    const reference = await withRunner("ort", graph, (r) => r.run(feeds));
+    return Math.max(0, ...compareOutputs(fromFile, reference).map((d) => (d.mismatch ? Infinity : d.maxRel)));
+  };
+
+/** Weights read back must be the graph's initializers, bit for bit. */
+const checkWeightsReadBack: SaveCheck = async (graph, path, format) => {
+  await verifyWeightsReadBack(graph.initializers, path, format);
+  return 0;
+};
+
+/** Reads `path` back with `format` and fails, naming them, on any tensor that differs from `weights` in dtype, dims or bits. */
+export async function verifyWeightsReadBack(weights: ReadonlyMap<string, Tensor>, path: string, format: FileFormat): Promise<void> {
+  const back = await format.readWeights!(path);
+  const problems = [...weights].filter(([name, t]) => !sameTensor(back.get(name), t)).map(([name]) => `"${name}"`);
+  if (back.size !== weights.size) problems.push(`${back.size} tensors read back, ${weights.size} written`);
+  if (problems.length > 0) throw new FormatError(`saved ${path}, but these weights read back differently: ${problems.join(", ")}`, { file: path });
+}
+
+function sameTensor(a: Tensor | undefined, b: Tensor): boolean {
+  if (!a || a.dtype !== b.dtype || a.dims.join() !== b.dims.join()) return false;
+  const bytes = (t: Tensor) => {
+    const d = t.data as ArrayBufferView;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  };
+  return bytes(a).equals(bytes(b));
+}
+
+/** One line per format that can be written; a format without one cannot be saved unchecked. */
 const SAVE_CHECKS: Readonly<Record<string, SaveCheck>> = Object.freeze({
   onnx: checkWithOnnxruntime,
+  tfjs: checkWithTfjsLoader(async (path) => (await import("../runtime/tfjs/graph-model.js")).loadTfjsGraphModel(path)),
+  "tfjs-layers": checkWithTfjsLoader(async (path) => (await import("../runtime/tfjs/layers-model.js")).loadTfjsLayersModelAsOnnx(path)),
+  safetensors: checkWeightsReadBack,
+  npz: checkWeightsReadBack,
 });
 
 function formatFor(path: string, name: string | undefined): FileFormat {
   const format = name !== undefined ? formatNamed(name) : formatByExtension(path);
-  const writable = formatNames("model").filter((n) => formatNamed(n).writeModel);
+  const writable = formatNames().filter((n) => formatNamed(n).writeModel || formatNamed(n).writeWeights);
   if (!format) {
-    throw new FormatError(`${path}: cannot tell which format to write from its extension; use one of ${writable.map((n) => formatNamed(n).extensions[0]).join(", ")} or pass { format }`, { file: path });
+    throw new FormatError(
+      `${path}: cannot tell which format to write from its extension; use one of ${writable.map((n) => formatNamed(n).extensions[0]).join(", ")} or pass { format } (one of ${writable.join(", ")}; TF.js models are folders: { format: "tfjs" })`,
+      { file: path },
+    );
   }
-  if (!format.writeModel) throw new FormatError(`${path}: ${format.description} holds no model graph; models are saved as ${writable.join(", ")}`, { file: path });
+  if (!format.writeModel && !format.writeWeights) throw new FormatError(`${path}: compactor reads ${format.description} but does not write it; write one of ${writable.join(", ")}`, { file: path });
   return format;
+}
+
+/** A file's size; a folder's (a TF.js model) is the sum of the files in it. */
+export async function bytesOnDisk(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const entry of await readdir(path, { withFileTypes: true })) if (entry.isFile()) total += (await stat(join(path, entry.name))).size;
+  return total;
 }
 
 export async function saveChecked(graph: Graph, path: string, options: SaveOptions = {}): Promise<SaveReport> {
@@ -58,7 +115,9 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
   const format = formatFor(path, options.format);
   const check = SAVE_CHECKS[format.name];
   if (!check) throw new Error(`format "${format.name}" writes models but has no save check in model/save.ts`);
-  await format.writeModel!(graph, path);
+  // A weights format saves the graph's initializers (e.g. PyTorch weights taken to safetensors).
+  if (format.writeModel) await format.writeModel(graph, path);
+  else await format.writeWeights!(graph.initializers, path);
   const worst = await check(graph, path, format);
   if (!(worst <= tolerance)) {
     throw new CompactorError(
@@ -67,5 +126,5 @@ export async function saveChecked(graph: Graph, path: string, options: SaveOptio
       { file: path, details: { maxRelativeError: worst } },
     );
   }
-  return { path, format: format.name, bytes: (await stat(path)).size, maxRelativeError: worst };
+  return { path, format: format.name, bytes: await bytesOnDisk(path), maxRelativeError: worst };
 }

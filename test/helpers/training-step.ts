@@ -85,3 +85,20 @@ export function gradientProblems(ref: TrainingStep, got: TrainingStep, tolerance
   for (const weight of got.grads.keys()) if (!ref.grads.has(weight)) problems.push(`${weight}: a gradient the reference has not`);
   return problems;
 }
+
+/** The largest, over weights, of max |Δ| / max |reference gradient|: one number for a report. */
+export function worstGradientDifference(ref: TrainingStep, got: TrainingStep): number {
+  let worst = 0;
+  for (const [weight, want] of ref.grads) {
+    const have = got.grads.get(weight);
+    if (!have) return Infinity;
+    let scale = 0;
+    let diff = 0;
+    want.forEach((v, i) => {
+      scale = Math.max(scale, Math.abs(v));
+      diff = Math.max(diff, Number.isFinite(have[i]!) ? Math.abs(have[i]! - v) : Infinity);
+    });
+    worst = Math.max(worst, diff / Math.max(scale, 1e-30));
+  }
+  return worst;
+}

@@ -1,7 +1,16 @@
 // Whether this machine has a WebGPU adapter (a GPU, or a software one such as
-// mesa's lavapipe) for the webgpu tests. In CI (CI=true, set by .ci/run, which
-// installs lavapipe) a missing adapter is a failure: the tests run and fail
-// with the reason. Elsewhere they are skipped, and the reason is printed.
+// mesa's lavapipe), and which tests the webgpu test files register:
+// - an adapter: the success path (webgpuSuite's body) runs on it;
+// - no adapter where one is expected (CI=true, set by .ci/run, which installs
+//   lavapipe): the success path still runs, and fails with the reason;
+// - no adapter where none is expected (outside CI, or CI whose .ci/run could
+//   not install lavapipe and said why in COMPACTOR_WEBGPU_ABSENT): the success
+//   path cannot run, so the file asserts the no-adapter error path instead —
+//   initBackend("webgpu") fails with a BackendError naming what is missing —
+//   and prints that it did so, and why. Nothing is skipped.
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../../src/core/errors.js";
+import { initBackend } from "../../src/runtime/tfjs/backends.js";
 import { findAdapters } from "../../src/runtime/tfjs/webgpu/adapters.js";
 import { rawGpu } from "../../src/runtime/tfjs/webgpu/dawn.js";
 import { diagnoseVulkan, vulkanProblems } from "../../src/runtime/tfjs/webgpu/vulkan.js";
@@ -12,8 +21,8 @@ export interface WebGpuProbe {
   readonly software?: boolean;
   /** Why there is none. */
   readonly reason?: string;
-  /** True only outside CI when there is no adapter. */
-  readonly skip: boolean;
+  /** Why having none is expected here; undefined when an adapter is required (CI with lavapipe installed). */
+  readonly absenceExpected?: string;
 }
 
 async function probe(): Promise<WebGpuProbe> {
@@ -22,18 +31,44 @@ async function probe(): Promise<WebGpuProbe> {
   try {
     const { found, errors } = await findAdapters(await rawGpu());
     const first = found[0];
-    if (first) return { adapter: first.summary.name, software: first.summary.software, skip: false };
+    if (first) return { adapter: first.summary.name, software: first.summary.software };
     reason = ["no WebGPU adapter", ...errors, ...vulkanProblems(diagnoseVulkan())].join("; ");
   } catch (e) {
     reason = e instanceof Error ? e.message : String(e);
   }
-  if (!inCi) {
-    console.warn(
-      `webgpu tests skipped: ${reason}\n` +
-        `  (install mesa-vulkan-drivers ≥ 23 and libvulkan1 for the software adapter — Debian bookworm: from bookworm-backports; CI=true makes this a failure)`,
-    );
-  }
-  return { reason, skip: !inCi };
+  const ciSaid = process.env.COMPACTOR_WEBGPU_ABSENT;
+  if (inCi && !ciSaid) return { reason };
+  return { reason, absenceExpected: inCi ? `CI: ${ciSaid}` : "not CI (CI=true requires an adapter)" };
 }
 
 export const WEBGPU: WebGpuProbe = await probe();
+
+/** What the webgpu backend's failure must say when there is no adapter: the cause, by name. */
+const NO_ADAPTER = /found no adapter|libvulkan\.so\.1|Vulkan ICD|"webgpu" package .* not installed or failed to load/;
+
+/**
+ * Registers `body` as the suite `title` where it can run (or must, in CI);
+ * elsewhere, a suite asserting the no-adapter error path, with a warning that says so.
+ */
+export function webgpuSuite(title: string, body: () => void): void {
+  if (WEBGPU.adapter !== undefined || WEBGPU.absenceExpected === undefined) {
+    describe(title, body);
+    return;
+  }
+  console.warn(
+    `${title}: not run, no WebGPU adapter (${WEBGPU.reason}); expected because ${WEBGPU.absenceExpected}. ` +
+      `Asserting the no-adapter error path instead. For the software adapter install mesa-vulkan-drivers ≥ 23 and libvulkan1 (Debian bookworm: from bookworm-backports).`,
+  );
+  describe(`${title}: no WebGPU adapter on this machine, so the no-adapter error path instead`, () => {
+    it(`initBackend("webgpu") fails with a BackendError naming what is missing`, async () => {
+      const err = await initBackend("webgpu").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(BackendError);
+      expect((err as BackendError).message).toMatch(NO_ADAPTER);
+      expect((err as BackendError).message).toMatch(/webgpu/);
+      await initBackend("wasm");
+    });
+  });
+}

@@ -48,4 +48,10 @@ describe("compactor Jupyter kernel", () => {
     expect(output, output).toMatch(/notebook OK/);
     expect(status).toBe(0);
   }, 900_000);
+
+  it("executes notebooks/pruning.ipynb: each pruning step shows its tables and Plotly figures", async () => {
+    const { status, output } = await runPython(["run_pruning_notebook.py", path.join(ROOT, "notebooks", "pruning.ipynb")]);
+    expect(output, output).toMatch(/notebook OK/);
+    expect(status).toBe(0);
+  }, 900_000);
 });

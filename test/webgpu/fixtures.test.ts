@@ -5,14 +5,14 @@
 // webgpu's lack of synchronous reads under Node (compile's prepare()).
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { decodeModel } from "../../src/formats/onnx/index.js";
 import { decodeNpz } from "../../src/formats/numpy/npz.js";
 import { initBackend } from "../../src/runtime/tfjs/backends.js";
 import { takeDeviceErrors } from "../../src/runtime/tfjs/webgpu/device-errors.js";
 import { expectMatchesOrt } from "../helpers/expect-matches-ort.js";
 import { gradientProblems, trainingStep } from "../helpers/training-step.js";
-import { WEBGPU } from "../helpers/webgpu-adapter.js";
+import { WEBGPU, webgpuSuite } from "../helpers/webgpu-adapter.js";
 
 const MODELS = join(import.meta.dirname, "..", "fixtures", "models");
 const FIXTURES = readdirSync(MODELS)
@@ -23,7 +23,7 @@ const FIXTURES = readdirSync(MODELS)
 // or tfjs cpu's (measured: ≤ 3e-7 forward, ≤ 1e-5 gradients). A wrong kernel is off by O(1).
 const RTOL = 1e-4;
 
-describe.skipIf(WEBGPU.skip)("PyTorch fixtures on webgpu", () => {
+webgpuSuite("PyTorch fixtures on webgpu", () => {
   afterAll(async () => {
     await initBackend("wasm");
   });

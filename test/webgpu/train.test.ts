@@ -2,7 +2,7 @@
 // backend step for step: the MLP 784-1200-1200-10 and LeNet-5 take a few
 // steps on the same MNIST batches with trainGraph, and every step's loss and
 // the trained weights agree with tfjs's reference cpu backend.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { datasets } from "../../src/data/datasets.js";
 import { fitDataToModel } from "../../src/data/fit.js";
 import type { Graph } from "../../src/graph/types.js";
@@ -12,7 +12,7 @@ import { takeDeviceErrors } from "../../src/runtime/tfjs/webgpu/device-errors.js
 import { trainGraph } from "../../src/train/train-graph.js";
 import { trainDataOf } from "../../src/train/from-dataset.js";
 import type { TrainOptions } from "../../src/train/options.js";
-import { WEBGPU } from "../helpers/webgpu-adapter.js";
+import { webgpuSuite } from "../helpers/webgpu-adapter.js";
 
 const SAMPLES = 96;
 const BATCH = 32;
@@ -63,7 +63,7 @@ function updateDifferences(start: Graph, a: Graph, b: Graph): Map<string, { move
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-12, Math.abs(b));
 
-describe.skipIf(WEBGPU.skip)("training on webgpu matches the cpu backend", () => {
+webgpuSuite("training on webgpu matches the cpu backend", () => {
   afterAll(async () => {
     await initBackend("wasm");
   });

@@ -18,4 +18,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "apply", load: async () => (await import("./apply.js")).applyCommand },
   { name: "eval", load: async () => (await import("./eval.js")).evalCommand },
   { name: "demo", load: async () => (await import("./demo.js")).demoCommand },
+  { name: "convert", load: async () => (await import("./convert.js")).convertCommand },
 ];

@@ -4,7 +4,9 @@
 // A compute-only NVIDIA install (CUDA works, nvidia-smi works) often lacks the
 // Vulkan ICD (nvidia_icd.json → libGLX_nvidia.so.0), and NVIDIA's container
 // runtime mounts it only when NVIDIA_DRIVER_CAPABILITIES includes "graphics";
-// Dawn then finds no GPU adapter, or only mesa's software one. This module
+// Dawn then finds no GPU adapter, or only mesa's software one. A container
+// started without the GPU sees the driver in /proc but no /dev/nvidia* device
+// nodes, and nothing (CUDA or Vulkan) can open the GPU. This module
 // names which piece is missing so the error can say what to install.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
@@ -34,6 +36,8 @@ export interface VulkanDiagnosis {
   readonly icds: readonly IcdManifest[];
   /** The NVIDIA kernel driver's version line (/proc/driver/nvidia/version), when loaded. */
   readonly nvidiaDriver?: string;
+  /** The NVIDIA device nodes in /dev (nvidia0…, nvidiactl); a container started without the GPU has none. */
+  readonly nvidiaDevices: readonly string[];
   /** NVIDIA_DRIVER_CAPABILITIES, when set (NVIDIA's container runtime reads it). */
   readonly nvidiaCapabilities?: string;
 }
@@ -53,6 +57,8 @@ const MULTIARCH: Readonly<Record<string, string>> = Object.freeze({
 
 const SOFTWARE_ICD = /lvp_icd|lavapipe|swiftshader|vk_swiftshader/i;
 const NVIDIA_ICD = /nvidia/i;
+/** The device nodes the NVIDIA driver creates: one per GPU, and the control node. */
+const NVIDIA_DEVICE = /^nvidia(\d+|ctl)$/;
 
 function splitList(value: string | undefined): string[] {
   return (value ?? "").split(":").filter((s) => s.length > 0);
@@ -161,7 +167,7 @@ export function diagnoseVulkan(lookup: VulkanLookup = {}): VulkanDiagnosis {
   const env = lookup.env ?? process.env;
   const platform = lookup.platform ?? process.platform;
   const at = (p: string) => (root === "/" ? p : join(root, p));
-  if (platform !== "linux") return { platform, libraryDirs: [], icdSearched: [], icds: [] };
+  if (platform !== "linux") return { platform, libraryDirs: [], icdSearched: [], icds: [], nvidiaDevices: [] };
   const libraryDirs = libraryDirsFor(at, env, lookup.arch ?? process.arch);
   const icdSearched = icdLocations(env);
   const files = [...new Set(icdSearched.flatMap((l) => manifestsAt(l, at)))];
@@ -171,6 +177,12 @@ export function diagnoseVulkan(lookup: VulkanLookup = {}): VulkanDiagnosis {
   } catch {
     nvidiaDriver = undefined;
   }
+  let nvidiaDevices: string[] = [];
+  try {
+    nvidiaDevices = readdirSync(at("/dev")).filter((n) => NVIDIA_DEVICE.test(n)).sort();
+  } catch {
+    nvidiaDevices = [];
+  }
   const libvulkan = findLibrary("libvulkan.so.1", libraryDirs, at);
   const capabilities = env.NVIDIA_DRIVER_CAPABILITIES;
   return {
@@ -178,40 +190,63 @@ export function diagnoseVulkan(lookup: VulkanLookup = {}): VulkanDiagnosis {
     libraryDirs,
     icdSearched,
     icds: files.map((f) => readManifest(f, libraryDirs, at)),
+    nvidiaDevices,
     ...(libvulkan ? { libvulkan } : {}),
     ...(nvidiaDriver ? { nvidiaDriver } : {}),
     ...(capabilities !== undefined ? { nvidiaCapabilities: capabilities } : {}),
   };
 }
 
+/** A named reason Dawn may find no GPU, so a report can list causes by name. */
+export type VulkanCause = "no-libvulkan" | "no-nvidia-driver" | "no-nvidia-devices" | "container-no-graphics" | "no-nvidia-icd" | "nvidia-icd-unusable";
+
+export interface VulkanProblem {
+  readonly cause: VulkanCause;
+  readonly text: string;
+}
+
 /**
- * Why Dawn may have found no GPU, as short clauses, most basic first: the
- * loader, then the NVIDIA driver and its ICD. Empty when nothing looks missing
- * (an NVIDIA driver with a usable ICD, and the loader).
+ * Why Dawn may have found no GPU, named and explained, most basic first: the
+ * loader, then the NVIDIA driver, its device nodes and its ICD. Empty when
+ * nothing looks missing (an NVIDIA driver with its /dev nodes and a usable ICD, and the loader).
  */
-export function vulkanProblems(d: VulkanDiagnosis): string[] {
+export function vulkanCauses(d: VulkanDiagnosis): VulkanProblem[] {
   if (d.platform !== "linux") return [];
-  const problems: string[] = [];
-  if (!d.libvulkan) {
-    problems.push(`libvulkan.so.1 (the Vulkan loader) is not installed: install libvulkan1 (Debian/Ubuntu) or vulkan-loader`);
-  }
+  const problems: VulkanProblem[] = [];
+  const add = (cause: VulkanCause, text: string) => problems.push({ cause, text });
+  if (!d.libvulkan) add("no-libvulkan", `libvulkan.so.1 (the Vulkan loader) is not installed: install libvulkan1 (Debian/Ubuntu) or vulkan-loader`);
   const nvidia = d.icds.filter((i) => i.kind === "nvidia");
   const found = d.icds.length === 0 ? "no Vulkan ICD manifests" : `Vulkan ICDs ${d.icds.map(icdLabel).join(", ")}`;
   if (!d.nvidiaDriver) {
-    problems.push(`no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is absent); ${found} in ${d.icdSearched.join(", ")}`);
-  } else if (nvidia.length === 0) {
-    const container =
-      d.nvidiaCapabilities !== undefined && !/\b(all|graphics)\b/.test(d.nvidiaCapabilities)
-        ? ` (NVIDIA_DRIVER_CAPABILITIES=${d.nvidiaCapabilities} lacks "graphics": NVIDIA's container runtime mounts the Vulkan driver only with graphics or all)`
-        : "";
-    problems.push(
+    add("no-nvidia-driver", `no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is absent); ${found} in ${d.icdSearched.join(", ")}`);
+    return problems;
+  }
+  if (!d.nvidiaDevices.includes("nvidiactl") || d.nvidiaDevices.every((n) => n === "nvidiactl")) {
+    const have = d.nvidiaDevices.length === 0 ? "no /dev/nvidia* device nodes" : `only /dev/${d.nvidiaDevices.join(", /dev/")}`;
+    add(
+      "no-nvidia-devices",
+      `the NVIDIA driver is loaded (${d.nvidiaDriver}) but there are ${have} (nvidia0… and nvidiactl are needed): ` +
+        `this container was started without the GPU; start it with the GPU passed in (docker run --gpus all, or NVIDIA's runtime with NVIDIA_VISIBLE_DEVICES)`,
+    );
+  }
+  if (nvidia.length === 0) {
+    const noGraphics = d.nvidiaCapabilities !== undefined && !/\b(all|graphics)\b/.test(d.nvidiaCapabilities);
+    const container = noGraphics
+      ? ` (NVIDIA_DRIVER_CAPABILITIES=${d.nvidiaCapabilities} lacks "graphics": NVIDIA's container runtime mounts the Vulkan driver only with graphics or all)`
+      : "";
+    add(
+      noGraphics ? "container-no-graphics" : "no-nvidia-icd",
       `the NVIDIA driver is loaded (${d.nvidiaDriver}) but its Vulkan ICD (nvidia_icd.json) is in none of ${d.icdSearched.join(", ")}` +
         `${container}: a compute-only driver install lacks it; install the driver's Vulkan part (Debian: nvidia-vulkan-icd; Ubuntu: libnvidia-gl-<version>)`,
     );
-  } else {
-    for (const icd of nvidia.filter((i) => i.problem)) problems.push(`the NVIDIA Vulkan ICD ${icd.file} is unusable: ${icd.problem}`);
   }
+  for (const icd of nvidia.filter((i) => i.problem)) add("nvidia-icd-unusable", `the NVIDIA Vulkan ICD ${icd.file} is unusable: ${icd.problem}`);
   return problems;
+}
+
+/** vulkanCauses' explanations alone, as the backend's errors quote them. */
+export function vulkanProblems(d: VulkanDiagnosis): string[] {
+  return vulkanCauses(d).map((p) => p.text);
 }
 
 export function icdLabel(icd: IcdManifest): string {

@@ -4,7 +4,7 @@
 // (cast-to-float.ts, pad-any-rank.ts) are right where tfjs's own are wrong; a
 // shader that fails to compile makes the next read throw instead of returning
 // stale memory; tfjs's nested requiredFeatures reach Dawn flat.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { tf } from "../tf.js";
 import { initBackend, type BackendInfo } from "../backends.js";
 import { BackendError } from "../../../core/errors.js";
@@ -12,7 +12,7 @@ import { seededRandom } from "../../../core/random.js";
 import { lastDeviceRequest } from "./device-request.js";
 import { replacedKernel } from "./kernel-fixes.js";
 import { takeDeviceErrors } from "./device-errors.js";
-import { WEBGPU } from "../../../../test/helpers/webgpu-adapter.js";
+import { WEBGPU, webgpuSuite } from "../../../../test/helpers/webgpu-adapter.js";
 
 function random(n: number, seed: number): Float32Array {
   const next = seededRandom(seed);
@@ -77,7 +77,7 @@ async function withTfjsKernel<T>(kernelName: string, f: () => Promise<T>): Promi
   }
 }
 
-describe.skipIf(WEBGPU.skip)("the webgpu backend on this machine's adapter", () => {
+webgpuSuite("the webgpu backend on this machine's adapter", () => {
   let info: BackendInfo;
   beforeAll(async () => {
     info = await initBackend("webgpu");
