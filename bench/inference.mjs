@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dist = (p) => new URL(`../dist/src/${p}`, import.meta.url).href;
-if (!existsSync(join(ROOT, "dist", "src", "cli", "runtimes.js"))) {
+if (!existsSync(join(ROOT, "dist", "src", "runtime", "runner.js"))) {
   console.error("bench/inference.mjs: dist/ is missing; run `npm run build` first.");
   process.exit(1);
 }

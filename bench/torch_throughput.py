@@ -2,7 +2,7 @@
 784-1200-1200-10 (or LeNet-5), batch 128, Adam, on CPU with a fixed number of
 threads. Run with Debian's python3-torch:
 
-    /usr/bin/python3 bench/torch_throughput.py [--threads 2] [--steps 30] [--model mlp|lenet5]
+    /usr/bin/python3 bench/torch_throughput.py [--threads 2] [--steps 30] [--model mlp|lenet5|resnet8]
 
 Prints one JSON line; samplesPerCpuSec divides by process CPU time (all threads),
 which a shared machine disturbs less than wall time.
@@ -28,17 +28,45 @@ def lenet5() -> nn.Module:
     )
 
 
+class Block(nn.Module):
+    """ResNet basic block: conv-BN-ReLU, conv-BN, + shortcut (1x1 stride-s conv-BN when the shape changes), ReLU."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
+            nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout),
+        )
+        self.shortcut = nn.Identity() if stride == 1 and cin == cout else nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        return torch.relu(self.body(x) + self.shortcut(x))
+
+
+def resnet8() -> nn.Module:
+    """bench/resnet8.ts in PyTorch: stem 16, stages 16-32-64 (one block each), GAP, linear."""
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
+        Block(16, 16, 1), Block(16, 32, 2), Block(32, 64, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10),
+    )
+
+
+MODELS = {"mlp": (mlp, (784,)), "lenet5": (lenet5, (1, 28, 28)), "resnet8": (resnet8, (3, 32, 32))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--model", choices=["mlp", "lenet5"], default="mlp")
+    parser.add_argument("--model", choices=sorted(MODELS), default="mlp")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = mlp() if args.model == "mlp" else lenet5()
-    shape = (args.batch, 784) if args.model == "mlp" else (args.batch, 1, 28, 28)
+    build, sample = MODELS[args.model]
+    model = build()
+    shape = (args.batch, *sample)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     batches = [(torch.rand(shape), torch.randint(0, 10, (args.batch,))) for _ in range(args.steps)]

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# Training throughput, ours against PyTorch in the same run (issue 4, benchmarks):
-#   MLP 784-1200-1200-10, batch 128, Adam: tfjs wasm with our kernels, wasm's own
-#   kernels ("before"), PyTorch CPU with 2 and 1 threads; LeNet-5 on wasm vs cpu.
-#   Ours runs with 1 thread and data-parallel on 2 (--workers 2: needs
-#   `npm run build`, the worker runs from dist/).
-# Each line is one JSON result; REPS rounds interleave the contenders so load
-# changes hit all of them alike.
+# Training throughput, ours against PyTorch in the same run (issue 14):
+#   MLP 784-1200-1200-10, LeNet-5 and the ResNet-8-style student
+#   (bench/resnet8.ts), batch 128, Adam: tfjs wasm with our kernels on one
+#   thread (with --profile: a per-kernel profile of one step), and PyTorch CPU
+#   with 1 and 2 threads, run as a user's PyTorch runs: OpenBLAS without this
+#   machine's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE overrides.
+#   Then the MLP data-parallel on 2 threads (--workers 2: needs `npm run build`,
+#   the worker runs from dist/).
+# Each line is one JSON result (also written to $OUT); REPS rounds interleave
+# the contenders so load changes hit all of them alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPS=${REPS:-3}
-STEPS=${STEPS:-20}
+REPS=${REPS:-1}
 PY=${PYTHON:-/usr/bin/python3}
-ours() { npx vite-node bench/train-throughput.ts -- "$@" 2>/dev/null | grep '^{'; }
-echo "{\"machine\": \"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"node\": \"$(node --version)\", \"date\": \"$(date -u +%FT%TZ)\"}"
+OUT=${OUT:-bench/results/train-throughput-$(date -u +%F).jsonl}
+mkdir -p "$(dirname "$OUT")"
+ours() { npx vite-node bench/train-throughput.ts -- "$@" 2>/dev/null | grep '^{' | tee -a "$OUT"; }
+torch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/torch_throughput.py "$@" | tee -a "$OUT"; }
+echo "{\"machine\": \"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"cpuFeatures\": \"$(grep -o 'avx[^ ]*\|vnni' /proc/cpuinfo | sort -u | xargs)\", \"node\": \"$(node --version)\", \"date\": \"$(date -u +%FT%TZ)\", \"loadAverage\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" | tee -a "$OUT"
 for _ in $(seq "$REPS"); do
-  ours --steps "$STEPS" --workers 1
-  "$PY" bench/torch_throughput.py --steps "$STEPS" --threads 2
-  ours --steps "$STEPS" --workers 2
-  "$PY" bench/torch_throughput.py --steps "$STEPS" --threads 1
+  for spec in "mlp 20" "lenet5 20" "resnet8 6"; do
+    set -- $spec
+    ours --model "$1" --steps "$2" --profile
+    torch --model "$1" --steps "$2" --threads 1
+    torch --model "$1" --steps "$2" --threads 2
+  done
 done
-ours --steps 5 --plain-matmul
-ours --steps 10 --model lenet5
-"$PY" bench/torch_throughput.py --steps 10 --model lenet5 --threads 2
-ours --steps 3 --model lenet5 --backend cpu
+ours --model mlp --steps 20 --workers 2

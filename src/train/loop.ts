@@ -18,6 +18,7 @@ import { ParallelTrainer } from "./parallel/coordinator.js";
 import { shiftImages } from "./augment.js";
 import { seededRandom } from "./random.js";
 import { trainingView, type TrainingView } from "./live.js";
+import { checkpointPath, readCheckpoint, restore, runFingerprint, snapshot, writeCheckpoint, type CheckpointPosition } from "./checkpoint.js";
 import type { BatchRecord, EpochRecord, ResolvedOptions, TrainMetrics } from "./options.js";
 import { maskedTraining } from "./masks.js";
 import type { ScheduledUpdate, WeightMasks } from "../model/sparsity.js";
@@ -49,33 +50,70 @@ export async function trainCompiled(
   const stepsPerEpoch = Math.ceil(data.length / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const schedule = { lr: options.lr, schedule: options.schedule, warmupSteps: options.warmupSteps, stepsPerEpoch, totalSteps };
-  const shiftRandom = seededRandom(options.seed ^ 0x5eed);
+  // Counted, so a resumed run can draw as many numbers as the run it continues had.
+  const shiftSource = seededRandom(options.seed ^ 0x5eed);
+  let shiftDraws = 0;
+  const shiftRandom = () => (shiftDraws++, shiftSource());
   const view = options.display ? trainingView({ totalSamples: data.length * options.epochs, label }) : undefined;
 
-  const history: EpochRecordWithTensors[] = [];
+  let history: EpochRecordWithTensors[] = [];
   const started = performance.now();
   let trainSeconds = 0;
   let samplesSeen = 0;
   let step = 0;
   let interrupted = false;
   let parallel: ParallelTrainer | undefined;
+  if (options.checkpoint && options.pruning?.schedule) {
+    // The schedule's masks change during the run and are not in the checkpoint: a resumed run would prune differently.
+    throw new TrainingError("checkpoint cannot be used with a gradual pruning schedule yet (its masks are not checkpointed); train without checkpoint, or prune first and then train with it");
+  }
   // Masked weights stay zero: masks are applied now and after every optimizer update.
   const masked = maskedTraining(model, options.pruning, totalSteps);
   let masks: WeightMasks | undefined;
+  // Where a resumed run picks up: epoch, batches of it already done and their sums.
+  let resume = { epoch: 1, batch: 0, lossSum: 0, correct: 0, count: 0 };
+  let resumedAtStep: number | null = null;
+  let finished = false;
+  const fingerprint = options.checkpoint ? runFingerprint(graph, options) : "";
+  const path = options.checkpoint ? checkpointPath(options.checkpoint, label, fingerprint) : undefined;
+  const saveCheckpoint = async (position: CheckpointPosition) => {
+    if (path !== undefined) await writeCheckpoint(path, fingerprint, { position, ...(await snapshot(model, optimizer)) });
+  };
   try {
+    const saved = path === undefined ? undefined : await readCheckpoint(path, fingerprint);
+    if (saved !== undefined) {
+      restore(path!, model, optimizer, variables, saved);
+      const p = saved.position;
+      ({ step, samplesSeen, trainSeconds } = p);
+      history = [...p.history];
+      resume = { epoch: p.epoch, batch: p.batch, lossSum: p.lossSum, correct: p.correct, count: p.count };
+      while (shiftDraws < p.shiftDraws) shiftRandom();
+      resumedAtStep = step;
+      finished = p.complete;
+    }
+    // After a restore too: the masks hold for the restored weights as for the starting ones.
     masked?.apply();
     parallel = await startParallel(graph, model, io, variables, options, backend);
-    for (let epoch = 1; epoch <= options.epochs && !interrupted; epoch++) {
+    for (let epoch = resume.epoch; epoch <= options.epochs && !interrupted; epoch++) {
       const epochStart = performance.now();
-      let lossSum = 0;
-      let correct = 0;
-      let count = 0;
+      const resumed = epoch === resume.epoch;
+      let lossSum = resumed ? resume.lossSum : 0;
+      let correct = resumed ? resume.correct : 0;
+      let count = resumed ? resume.count : 0;
+      let batchIndex = -1;
+      const position = (batch: number): CheckpointPosition => ({
+        epoch, batch, step, samplesSeen, trainSeconds: trainSeconds + (performance.now() - epochStart) / 1000,
+        lossSum, correct, count, shiftDraws, history, complete: false,
+      });
       let lr = learningRate(step, schedule);
       for await (const batch of data.shuffle(options.seed * 7919 + epoch).batches(options.batchSize)) {
+        batchIndex++;
+        if (resumed && batchIndex < resume.batch) continue;
         // Let interrupt messages (kernel, SIGINT) in before deciding to go on.
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (interruptRequested()) {
           interrupted = true;
+          await saveCheckpoint(position(batchIndex));
           break;
         }
         checkBatch(batch, io, `${label}, epoch ${epoch}, step ${step}`);
@@ -92,6 +130,7 @@ export async function trainCompiled(
         options.onBatch?.(record);
         view?.batch(record, n, stepsPerEpoch);
         step++;
+        if (options.checkpoint && step % options.checkpoint.every === 0) await saveCheckpoint(position(batchIndex + 1));
       }
       trainSeconds += (performance.now() - epochStart) / 1000;
       if (count === 0) break;
@@ -104,12 +143,15 @@ export async function trainCompiled(
         ...(validation ? { validationLoss: validation.loss, validationAccuracy: validation.accuracy } : {}),
         lr,
         seconds,
-        samplesPerSec: count / seconds,
+        samplesPerSec: (resumed ? count - resume.count : count) / seconds,
         tensors: tf.memory().numTensors,
       };
       history.push(record);
       options.onEpoch?.(record);
       view?.epoch(record, options.epochs);
+    }
+    if (!interrupted && !finished) {
+      await saveCheckpoint({ epoch: options.epochs + 1, batch: 0, step, samplesSeen, trainSeconds, lossSum: 0, correct: 0, count: 0, shiftDraws, history, complete: true });
     }
     masks = masked?.exportMasks();
   } finally {
@@ -131,9 +173,10 @@ export async function trainCompiled(
     steps: step,
     interrupted,
     workers: parallel?.workers ?? 1,
+    resumedAtStep,
   };
   view?.done(
-    `${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
+    `${resumedAtStep !== null ? `resumed at step ${resumedAtStep} · ` : ""}${interrupted ? "interrupted · " : ""}loss ${metrics.loss.toFixed(4)} · acc ${(metrics.accuracy * 100).toFixed(2)}%` +
       (metrics.validationAccuracy !== null ? ` · test acc ${(metrics.validationAccuracy * 100).toFixed(2)}%` : ""),
   );
   return { graph: await model.exportGraph(), metrics, history, ...(masked && masks ? { masks, pruningUpdates: masked.updates } : {}) };

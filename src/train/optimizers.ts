@@ -25,6 +25,31 @@ export interface Optimizer {
   dispose(): void;
   /** Number of state tensors held (for leak checks). */
   readonly stateSize: number;
+  /** A copy of the state (step count, moments or momentum buffers by "m/name", "v/name", "momentum/name"), for checkpoints. */
+  exportState(): Promise<OptimizerState>;
+  /** Replaces the state with one exportState gave (resuming a checkpoint); sizes must match the variables. */
+  importState(state: OptimizerState, variables: ReadonlyMap<string, tf.Variable>): void;
+}
+
+export interface OptimizerState {
+  /** Updates applied so far (Adam's bias correction needs it). */
+  readonly t: number;
+  readonly buffers: ReadonlyMap<string, Float32Array>;
+}
+
+/** Copies variables' values out, keyed `${prefix}/${name}`. */
+async function readAll(prefix: string, entries: Iterable<[string, tf.Tensor]>): Promise<[string, Float32Array][]> {
+  const out: [string, Float32Array][] = [];
+  for (const [name, t] of entries) out.push([`${prefix}/${name}`, (await t.data()) as Float32Array]);
+  return out;
+}
+
+/** A non-trainable variable holding `data` in `like`'s shape. */
+function variableOf(data: Float32Array, like: tf.Variable): tf.Variable {
+  const t = tf.tensor(data, like.shape, "float32");
+  const v = tf.variable(t, false);
+  t.dispose();
+  return v;
 }
 
 export function createOptimizer(settings: OptimizerSettings): Optimizer {
@@ -57,6 +82,19 @@ function sgd(s: OptimizerSettings): Optimizer {
           w.assign(tf.sub(w, tf.mul(g, lr)));
         }
       });
+    },
+    async exportState() {
+      return { t: 0, buffers: new Map(await readAll("momentum", buffers)) };
+    },
+    importState(state, variables) {
+      for (const b of buffers.values()) b.dispose();
+      buffers.clear();
+      for (const [name, w] of variables) {
+        const data = state.buffers.get(`momentum/${name}`);
+        if (data === undefined) continue;
+        if (data.length !== w.size) throw new Error(`momentum buffer of "${name}" has ${data.length} values, the variable ${w.size}`);
+        buffers.set(name, variableOf(data, w));
+      }
     },
     dispose() {
       for (const b of buffers.values()) b.dispose();
@@ -107,6 +145,30 @@ function adam(s: OptimizerSettings): Optimizer {
           w.assign(tf.sub(decayed, update));
         }
       });
+    },
+    async exportState() {
+      const entries: [string, Float32Array][] = [];
+      for (const [name, { m, v }] of fused?.moments() ?? []) entries.push([`m/${name}`, m], [`v/${name}`, v]);
+      entries.push(...(await readAll("m", [...moments].map(([name, s]) => [name, s.m]))));
+      entries.push(...(await readAll("v", [...moments].map(([name, s]) => [name, s.v]))));
+      return { t, buffers: new Map(entries) };
+    },
+    importState(state, variables) {
+      t = state.t;
+      if (fused === null) fused = createFusedAdamState();
+      for (const [name, w] of variables) {
+        const m = state.buffers.get(`m/${name}`);
+        const v = state.buffers.get(`v/${name}`);
+        if (m === undefined || v === undefined) continue;
+        if (m.length !== w.size || v.length !== w.size) throw new Error(`Adam moments of "${name}" have ${m.length}/${v.length} values, the variable ${w.size}`);
+        if (fused !== undefined) {
+          fused.setMoments(name, m, v);
+          continue;
+        }
+        moments.get(name)?.m.dispose();
+        moments.get(name)?.v.dispose();
+        moments.set(name, { m: variableOf(m, w), v: variableOf(v, w) });
+      }
     },
     dispose() {
       for (const { m, v } of moments.values()) {

@@ -3,6 +3,7 @@
 import { OptionError, mustBeOneOf } from "../core/errors.js";
 import type { tf } from "../runtime/tfjs/tf.js";
 import type { TrainData, Batch } from "./data.js";
+import type { CheckpointOptions } from "./checkpoint.js";
 import type { TrainPruning } from "../model/sparsity.js";
 
 export const OPTIMIZERS = ["sgd", "adam", "adamw"] as const;
@@ -68,6 +69,11 @@ export interface TrainOptions {
    * big enough steps, else 1). BatchNorm batch statistics are per shard.
    */
   readonly workers?: number | "auto";
+  /**
+   * Write a checkpoint every `every` steps into `dir` (and when interrupted, and at the end); started
+   * again with the same options and dir, the run resumes from it and ends with the same weights.
+   */
+  readonly checkpoint?: CheckpointOptions;
   readonly onBatch?: (record: BatchRecord) => void;
   readonly onEpoch?: (record: EpochRecord) => void;
   /** Live progress bar and curve (default true). */
@@ -92,6 +98,8 @@ export interface TrainMetrics {
   readonly interrupted: boolean;
   /** Threads that computed each batch (1: the main thread alone). */
   readonly workers: number;
+  /** The global step a checkpoint resumed the run at; null when it started from the beginning. */
+  readonly resumedAtStep: number | null;
 }
 
 export type ResolvedOptions = Required<
@@ -138,7 +146,7 @@ export const MAX_WORKERS = 64;
 const KNOWN_KEYS = [
   "data", "validation", "epochs", "lr", "optimizer", "momentum", "nesterov", "weightDecay", "betas", "eps",
   "batchSize", "seed", "device", "backend", "schedule", "warmupSteps", "freeze", "augment", "loss",
-  "workers", "onBatch", "onEpoch", "display", "pruning",
+  "workers", "checkpoint", "onBatch", "onEpoch", "display", "pruning",
 ] as const;
 
 /** Applies defaults and reports every invalid option in one OptionError. */
@@ -189,12 +197,23 @@ export function resolveOptions(options: TrainOptions, defaults: TrainDefaults = 
   } else if (typeof r.workers === "number" && r.workers > 1 && typeof r.loss === "function") {
     problems.push(`workers: ${r.workers} cannot be used with a custom loss function: a function cannot be sent to a worker thread; use workers: 1 (or "auto", which picks 1 for custom losses)`);
   }
+  if (r.checkpoint !== undefined) problems.push(...checkpointProblems(r.checkpoint));
   if (problems.length > 0) {
     throw new OptionError(`train: ${problems.length} invalid option${problems.length > 1 ? "s" : ""}:\n  ${problems.join("\n  ")}`, {
       details: { problems },
     });
   }
   return r;
+}
+
+function checkpointProblems(c: unknown): string[] {
+  if (c === null || typeof c !== "object" || Array.isArray(c)) return [`checkpoint must be { every: steps, dir: "folder" }, got ${JSON.stringify(c)}`];
+  const problems: string[] = [];
+  const { every, dir, ...rest } = c as { every?: unknown; dir?: unknown };
+  for (const key of Object.keys(rest)) problems.push(mustBeOneOf("checkpoint option", key, ["every", "dir"]).message);
+  if (!Number.isInteger(every) || (every as number) < 1) problems.push(`checkpoint.every must be a positive whole number of steps, got ${JSON.stringify(every)}`);
+  if (typeof dir !== "string" || dir === "") problems.push(`checkpoint.dir must be a folder path, got ${JSON.stringify(dir)}`);
+  return problems;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -119,6 +119,7 @@ export const TRAIN_STEP_OPTIONS: OptionsSchema = Object.freeze({
   freeze: { type: "array", doc: 'initializer names or { opType: "Conv" } not to train' },
   augment: { type: "object", doc: "{ shift: pixels } random shifts" },
   workers: { type: ["integer", "string"], doc: 'threads per batch, data-parallel, or "auto"' },
+  checkpoint: { type: "object", doc: '{ every: steps, dir: "folder" }: checkpoints to resume an interrupted run from' },
   onBatch: { type: "function", doc: "called after every batch (not part of a recipe)" },
   onEpoch: { type: "function", doc: "called after every epoch (not part of a recipe)" },
   display: { type: "boolean", doc: "live progress bar and curve" },

@@ -163,8 +163,9 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       return v;
     };
 
-    // Fusion changes the conv's own output: not while training (no relu6 gradient) nor when it is asked for.
-    const fuse = !calls.isTraining && !wanted.some((w) => fusedOutputs.has(w));
+    // Fusion changes the conv's own output: not when that output is asked for.
+    // (While training the op differentiates the fused activation, or runs it apart: see ops/conv.ts.)
+    const fuse = !wanted.some((w) => fusedOutputs.has(w));
     const skipped = new Map<string, string>();
     for (const node of planner.nodesFor(opts.outputs, folded)) {
       const index = planner.index(node);

@@ -1,12 +1,16 @@
-// Conv + activation fusion for inference. tfjs's fused conv kernels apply
+// Conv/Gemm + activation fusion. tfjs's fused conv kernels and ours apply
 // relu or relu6 in the same pass; a separate Relu / Clip(0, 6) is one more
 // full read and write of the activation (ClipByValue was 9% of MobileNetV2's
-// tfjs time). A Conv whose output feeds only such an activation (and is not
-// a graph output) runs with the activation fused, and the activation node
-// is skipped. Only without gradients: tfjs's fused conv gradient refuses relu6.
+// tfjs time), and while training one more kernel and gradient per layer. A
+// Conv or Gemm whose output feeds only such an activation (and is not a graph
+// output) runs with the activation fused (the op reads ctx.fusedActivation), and
+// the activation node is skipped. tfjs's fused conv gradient refuses relu6:
+// where our kernels do not run, a training op applies the activation apart.
 import type { Graph, Node } from "../../graph/types.js";
 import type { Attrs } from "./ops/types.js";
 
+/** The ops that read the fused activation (OpContext.fusedActivation). */
+const FUSES_ACTIVATION: ReadonlySet<string> = new Set(["Conv", "Gemm"]);
 export type FusedActivation = "relu" | "relu6";
 
 export interface Fusion {
@@ -22,7 +26,7 @@ export function activationFusions(graph: Graph, attrs: readonly Attrs[], constan
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const fusions = new Map<string, Fusion>();
   graph.nodes.forEach((node) => {
-    if (node.opType !== "Conv" || node.domain !== "" || node.outputs.length !== 1) return;
+    if (!FUSES_ACTIVATION.has(node.opType) || node.domain !== "" || node.outputs.length !== 1) return;
     const y = node.outputs[0]!;
     const next = readers.get(y);
     if (outputs.has(y) || next?.length !== 1) return;

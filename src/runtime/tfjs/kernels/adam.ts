@@ -37,6 +37,10 @@ export interface FusedAdamState {
   update(name: string, w: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs): tf.Tensor;
   /** Number of moment buffers held (2 per variable seen). */
   readonly size: number;
+  /** Copies of every variable's moments (checkpoints). */
+  moments(): Map<string, { m: Float32Array; v: Float32Array }>;
+  /** Sets a variable's moments (resuming from a checkpoint); m and v have the variable's size. */
+  setMoments(name: string, m: Float32Array, v: Float32Array): void;
   dispose(): void;
 }
 
@@ -69,6 +73,18 @@ export function createFusedAdamState(): FusedAdamState | undefined {
     return offset;
   };
   const zero = (offset: number, elements: number) => new Float32Array(memory.buffer, offset, padded(elements)).fill(0);
+  const slotFor = (name: string, length: number) => {
+    let slot = slots.get(name);
+    if (slot === undefined) {
+      slot = { m: reserve(length), v: reserve(length), length };
+      zero(slot.m, length);
+      zero(slot.v, length);
+      slots.set(name, slot);
+    } else if (slot.length !== length) {
+      throw new Error(`variable "${name}" changed size from ${slot.length} to ${length} between Adam steps`);
+    }
+    return slot;
+  };
 
   return {
     get size() {
@@ -76,15 +92,7 @@ export function createFusedAdamState(): FusedAdamState | undefined {
     },
     update(name, w, g, attrs) {
       const length = w.size;
-      let slot = slots.get(name);
-      if (slot === undefined) {
-        slot = { m: reserve(length), v: reserve(length), length };
-        zero(slot.m, length);
-        zero(slot.v, length);
-        slots.set(name, slot);
-      } else if (slot.length !== length) {
-        throw new Error(`variable "${name}" changed size from ${slot.length} to ${length} between Adam steps`);
-      }
+      const slot = slotFor(name, length);
       if (scratch.capacity < length) scratch = { w: reserve(length), g: reserve(length), capacity: length };
       const backend = tf.backend() as unknown as WasmHeapBackend;
       // Views are taken after any grow: growing detaches earlier ones.
@@ -94,6 +102,15 @@ export function createFusedAdamState(): FusedAdamState | undefined {
       adam({ w: scratch.w, g: scratch.g, m: slot.m, v: slot.v, n: padded(length), beta1, c1: 1 - beta1, beta2, c2: 1 - beta2, step: stepSize, eps: epsHat, l2, decay });
       // tf.tensor copies into wasm's heap at once, so the scratch can be reused.
       return tf.tensor(new Float32Array(memory.buffer, scratch.w, length), w.shape, "float32");
+    },
+    moments() {
+      const copy = (offset: number, length: number) => new Float32Array(memory.buffer, offset, length).slice();
+      return new Map([...slots].map(([name, slot]) => [name, { m: copy(slot.m, slot.length), v: copy(slot.v, slot.length) }]));
+    },
+    setMoments(name, m, v) {
+      const slot = slotFor(name, m.length);
+      new Float32Array(memory.buffer, slot.m, m.length).set(m);
+      new Float32Array(memory.buffer, slot.v, v.length).set(v);
     },
     dispose() {
       slots.clear();

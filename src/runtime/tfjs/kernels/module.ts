@@ -169,7 +169,7 @@ const releasePrepared = new FinalizationRegistry<{ kernels: HeapKernels; offset:
  * and writes `bytes` bytes at `out`), made once per weight tensor and freed
  * when that tensor is garbage-collected.
  */
-export function preparedWeight(k: HeapKernels, kind: string, w: tf.Tensor, bytes: number, prepare: (source: number, out: number) => void): number {
+export function preparedWeight(k: HeapKernels, kind: string, w: tf.TensorInfo, bytes: number, prepare: (source: number, out: number) => void): number {
   let kinds = prepared.get(k);
   if (!kinds) prepared.set(k, (kinds = new Map()));
   let byId = kinds.get(kind);
@@ -226,7 +226,7 @@ export function freeAbandonedScratch(): number {
  * tfjs's memory through heapKernels(). tfjs records no gradient for a kernel
  * it does not know: callers use these only when ownKernelsApply().
  */
-export function ensureKernel(kernelName: string, kernelFunc: (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo): void {
+export function ensureKernel(kernelName: string, kernelFunc: (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[]): void {
   if (tf.getKernel(kernelName, "wasm") === undefined) tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: kernelFunc as tf.KernelFunc });
 }
 

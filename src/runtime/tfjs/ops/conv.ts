@@ -9,6 +9,7 @@ import { shapeError, unsupportedFeature } from "./args.js";
 import { as2d, geometry, samePads, tfPad } from "./spatial.js";
 import { tiledConvTranspose } from "./conv-transpose-tiles.js";
 import { sliceRows } from "./slice-rows.js";
+import { compactorConv2d } from "../kernels/conv2d.js";
 import { depthwise3x3 } from "../kernels/depthwise.js";
 import { pointwiseConv2d } from "../kernels/pointwise.js";
 import { winogradConv2d } from "../kernels/winograd.js";
@@ -66,12 +67,16 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
   const pad = tfPad(g.pads);
   // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
   const activation: "linear" | "relu" | "relu6" = ctx.fusedActivation ?? "linear";
-  const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const, activation };
+  // Our conv (../kernels/conv2d.ts) differentiates its fused activation; tfjs's
+  // fused convs do not differentiate relu6, so while training they run linear
+  // and the activation follows as its own op.
+  const inKernel = ctx.training ? "linear" : activation;
+  const common = { strides, pad, dilations: [1, 1] as [number, number], dataFormat: "NHWC" as const, activation: inKernel };
   let y: tf.Tensor4D;
   // Inference on wasm: undilated 3×3 depthwise convs through our kernel (../kernels/depthwise.ts).
   const own = depthwise && g.dilations.every((d) => d === 1) ? depthwise3x3(x, w, b, strides, g.pads, activation) : undefined;
   if (own) {
-    y = own;
+    return own;
   } else if (depthwise) {
     // tfjs's fused depthwise conv takes no explicit pads, only "same" or one
     // width for all four sides (output rounded down, as ONNX): use those when
@@ -89,21 +94,36 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor | undefined, attrs:
     y = tf.fused.depthwiseConv2d({ ...common, ...taps, x: padded, bias: b, pad: dwPad, ...(typeof dwPad === "number" ? { dimRoundingMode: "floor" as const } : {}) });
   } else if (group === 1) {
     if (w.shape[2] !== cin) throw shapeError(ctx, `input has ${cin} channels but the weights expect ${w.shape[2]}`);
-    // Inference on wasm: 3×3 stride-1 and 1×1 convs through our own kernels (../kernels/).
-    y =
+    // On wasm our own kernels (../kernels/): Winograd for 3×3 stride-1 and the
+    // matrix kernel for 1×1 convs in inference; im2col for the rest, and for
+    // every conv while training.
+    const fast =
       winogradConv2d(x, spread, b, g.pads, strides, g.dilations, activation) ??
       pointwiseConv2d(x, spread, b, g.pads, strides, activation) ??
-      tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
+      (ctx.training || useIm2colForInference(spread, strides) ? compactorConv2d(x, spread, b, strides, g.pads, activation) : undefined);
+    if (fast) return fast;
+    y = tf.fused.conv2d({ x, filter: spread, bias: b, ...common });
   } else {
     if (cin % group !== 0 || w.shape[2] * group !== cin) throw shapeError(ctx, `${cin} input channels do not split into ${group} groups of ${w.shape[2]}`);
     const xs = tf.split(x, group, 3);
     const ws = tf.split(spread, group, 3);
     y = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, strides, pad, "NHWC")), 3) as tf.Tensor4D;
     if (b) y = tf.add(y, b);
-    if (activation === "relu") y = tf.relu(y);
-    if (activation === "relu6") y = tf.relu6(y);
+    return activate(y, activation);
   }
-  return y;
+  return inKernel === activation ? y : activate(y, activation);
+}
+
+function activate(y: tf.Tensor4D, activation: "linear" | "relu" | "relu6"): tf.Tensor4D {
+  return activation === "relu" ? tf.relu(y) : activation === "relu6" ? tf.relu6(y) : y;
+}
+
+/**
+ * In inference, convs Winograd and the 1×1 kernel do not take go to our
+ * im2col kernel where it beat tfjs's (XNNPACK): strided and large-kernel ones.
+ */
+function useIm2colForInference(w: tf.Tensor4D, strides: readonly [number, number]): boolean {
+  return strides.some((s) => s > 1) || w.shape[0] >= 5 || w.shape[1] >= 5;
 }
 
 function runConv([x, w, b]: readonly (tf.Tensor | undefined)[], attrs: ConvAttrs, ctx: OpContext): tf.Tensor[] {

@@ -2,6 +2,7 @@
 // than without (measured), so Gemm's transB=1 weight is transposed once at
 // compile time (inputLayouts) and no transposed matmul runs per call.
 import { tf } from "../tf.js";
+import { compactorDense } from "../kernels/matmul.js";
 import { shapeError } from "./args.js";
 import type { AttrValues } from "../../../graph/ops/index.js";
 import { Gemm, MatMul } from "../../../graph/ops/matmul.js";
@@ -18,19 +19,29 @@ export const gemm = implement(Gemm[7], {
     const left = attrs.transA ? tf.transpose(a!) : a!;
     const alpha = attrs.alpha;
     const beta = attrs.beta;
+    // Set by the compiler when a following Relu / Clip(0, 6) is fused (see ../fusion.ts).
+    const activation = ctx.fusedActivation ?? "linear";
     // b arrives as (K, N) whatever transB said (see inputLayouts).
     // tfjs's fused bias must be a full (N,) row; scalars and (1,) Cs broadcast through add.
+    const rowBias = c !== undefined && alpha === 1 && beta === 1 && c.rank === 1 && c.shape[0] === b!.shape[1];
+    // Training on wasm: our dense kernel (../kernels/matmul.ts), whose
+    // gradient reads no operand transposed through tfjs's slow path and skips
+    // the input gradient of a first layer.
+    if (ctx.training && alpha === 1 && (c === undefined || rowBias)) {
+      const own = compactorDense(left, b!, c, activation);
+      if (own) return [own];
+    }
     // Not while training: fused matMul's gradient (a customGrad) computes dA and
     // dB eagerly, so the first layer would pay a full product for the gradient of
     // the input data, which nothing uses (~15% of an MLP step, measured); the
     // plain matMul + add gradients run only for inputs that lead to variables.
-    if (!ctx.training && c !== undefined && alpha === 1 && beta === 1 && c.rank === 1 && c.shape[0] === b!.shape[1]) {
-      return [tf.fused.matMul({ a: left as tf.Tensor2D, b: b as tf.Tensor2D, bias: c })];
+    if (!ctx.training && rowBias) {
+      return [tf.fused.matMul({ a: left as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation })];
     }
     let y = tf.matMul(left as tf.Tensor2D, b as tf.Tensor2D);
     if (alpha !== 1) y = tf.mul(y, alpha);
     if (c !== undefined && beta !== 0) y = tf.add(y, beta === 1 ? c : tf.mul(c, beta));
-    return [y];
+    return [activation === "relu" ? tf.relu(y) : activation === "relu6" ? tf.relu6(y) : y];
   },
 });
 

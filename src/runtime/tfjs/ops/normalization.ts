@@ -6,6 +6,7 @@ import { normalizeAxis, unsupportedFeature } from "./args.js";
 import type { AttrValues } from "../../../graph/ops/index.js";
 import { BatchNormalization, InstanceNormalization, LayerNormalization } from "../../../graph/ops/normalization.js";
 import { implement, type OpContext, type OpEntry } from "./types.js";
+import { compactorBatchNormTrain } from "../kernels/batchnorm.js";
 
 /** What every BatchNormalization version declares, and what later ones add. */
 type BatchNormAttrs = AttrValues<(typeof BatchNormalization)[9]["attributes"]> & { readonly training_mode?: number };
@@ -40,9 +41,11 @@ function runBatchNorm(inputs: readonly (tf.Tensor | undefined)[], attrs: BatchNo
     return [normalize(x!, mean!, variance!, bias, scale, eps)];
   }
   const axes = nonChannelAxes(x!);
-  const moments = tf.moments(x!, axes);
-  const y = normalize(x!, moments.mean, moments.variance, bias, scale, eps);
   const n = axes.reduce((p, a) => p * x!.shape[a]!, 1);
+  // On wasm one kernel computes the batch statistics and y (and one its gradient): ../kernels/batchnorm.ts.
+  const own = scale && bias ? compactorBatchNormTrain(x!, scale, bias, eps) : undefined;
+  const moments = own ? { mean: own[1], variance: own[2] } : tf.moments(x!, axes);
+  const y = own ? own[0] : normalize(x!, moments.mean, moments.variance, bias, scale, eps);
   if (onnxTraining) {
     const runMean = tf.add(tf.mul(mean!, momentum), tf.mul(moments.mean, 1 - momentum));
     const runVar = tf.add(tf.mul(variance!, momentum), tf.mul(moments.variance, 1 - momentum));
