@@ -55,7 +55,7 @@ describe("compactor apply prune.*", () => {
     // In text mode the step's tables and text twins print to stdout, then the summary.
     expect(r.stdout).toMatch(/prune\.channels: \d+ dependency groups/);
     expect(r.stdout).toMatch(/latency ratio/);
-    expect(r.stdout).toMatch(/saved .*small\.onnx .*max relative error vs onnxruntime/);
+    expect(r.stdout).toMatch(/saved .*small\.onnx .*max relative error of the file on onnxruntime vs the model on tfjs/);
     expect(statSync(small).size).toBeLessThan(0.6 * statSync(RESNET18).size);
     const [before, after] = [summarize(await readOnnx(RESNET18)), summarize(await readOnnx(small))];
     expect(after.params).toBeLessThan(0.6 * before.params);
