@@ -4,6 +4,7 @@
 // starts each call with begin().
 import { tf } from "./tf.js";
 import { GraphError } from "../../core/errors.js";
+import { DTYPE_FROM_ONNX } from "../../graph/onnx-dtype.js";
 import type { DType, Graph, Node } from "../../graph/types.js";
 import type { FusedActivation } from "./fusion.js";
 import type { Layout } from "./layout.js";
@@ -21,7 +22,7 @@ function seededInts(seed: number): () => number {
   };
 }
 
-/** Every value whose graph dtype the graph states: initializers, inputs, outputs, value infos, Constant outputs. */
+/** Every value whose graph dtype the graph states: initializers, inputs, outputs, value infos, Constant and Cast outputs. */
 function declaredDtypesOf(graph: Graph): Map<string, DType> {
   const dtypes = new Map<string, DType>();
   for (const v of [...graph.inputs, ...graph.outputs, ...graph.valueInfo.values()]) if (v.dtype) dtypes.set(v.name, v.dtype);
@@ -29,6 +30,9 @@ function declaredDtypesOf(graph: Graph): Map<string, DType> {
   for (const node of graph.nodes) {
     const value = node.opType === "Constant" ? node.attributes.value : undefined;
     if (value?.type === "tensor") dtypes.set(node.outputs[0]!, value.value.dtype);
+    // A Cast states its output type: ONNX's expanded DynamicQuantizeLinear makes its zero point this way.
+    const to = node.opType === "Cast" ? node.attributes.to : undefined;
+    if (to?.type === "int" && DTYPE_FROM_ONNX[to.value] !== undefined && !dtypes.has(node.outputs[0]!)) dtypes.set(node.outputs[0]!, DTYPE_FROM_ONNX[to.value]!);
   }
   return dtypes;
 }
