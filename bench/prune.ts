@@ -12,9 +12,9 @@
 //
 // Step reports go to stderr; the JSON document to --out (and stdout).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { datasets } from "../src/data/index.js";
 import { setDisplaySink } from "../src/display/sink.js";
 import { load } from "../src/model/load.js";
@@ -24,16 +24,9 @@ import { distill } from "../src/compress/distill/index.js";
 import { prune } from "../src/compress/prune/index.js";
 import { summarize } from "../src/graph/counts.js";
 import type { Model } from "../src/model/model.js";
+import { benchArgs, machine, writeResult } from "./bench-common.js";
 
-const args = process.argv.slice(2);
-const value = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-};
-const text = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
-};
+const { value, text } = benchArgs();
 const epochs = value("epochs", 10);
 const finetuneEpochs = value("finetune", 3);
 const gradualEpochs = value("gradual-epochs", 6);
@@ -49,11 +42,6 @@ const quiet = { display: false, batchSize: 128, lr: 1e-3, optimizer: "adam", see
 const acc = async (m: Model) => (await m.evaluate(mnist.test)).accuracy;
 const started = new Date().toISOString();
 const result: Record<string, unknown> = { started, machine: machine() };
-
-function machine() {
-  const cpu = spawnSync("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo; nproc; grep -o 'avx[^ ]*\\|vnni' /proc/cpuinfo | sort -u | tr '\\n' ' '; echo; cat /proc/loadavg"], { encoding: "utf8" }).stdout.trim().split("\n");
-  return { cpu: cpu[0]?.replace(/^model name\s*:\s*/, ""), cores: Number(cpu[1]), features: cpu[2], loadavgAtStart: cpu[3], node: process.version };
-}
 
 const log = (what: string, v: unknown) => process.stderr.write(`# ${what}: ${JSON.stringify(v)}\n`);
 
@@ -164,8 +152,4 @@ function zerosKept(m: Model): boolean {
   return true;
 }
 
-result.finished = new Date().toISOString();
-result.loadavgAtEnd = spawnSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).stdout.trim();
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
-process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+writeResult(out, result);
