@@ -12,9 +12,9 @@ import { MAX_NOTEBOOK_BYTES, inspectNotebook, notebookFiles, notebookProblems } 
 const files = notebookFiles();
 
 describe("committed notebooks", () => {
-  it("include the quick start and the pruning, quantization, distillation and pipeline tutorials", () => {
+  it("include the quick start and the pruning, quantization, distillation, conversion and pipeline tutorials", () => {
     expect(files.map((f) => path.basename(f))).toEqual(
-      expect.arrayContaining(["01-quickstart.ipynb", "02-pruning.ipynb", "03-quantization.ipynb", "04-distillation.ipynb", "06-pipeline.ipynb"]),
+      expect.arrayContaining(["01-quickstart.ipynb", "02-pruning.ipynb", "03-quantization.ipynb", "04-distillation.ipynb", "05-conversion.ipynb", "06-pipeline.ipynb"]),
     );
   });
 
