@@ -81,35 +81,43 @@ export async function runCampaign(targetName: string, options: CampaignOptions):
     new Promise<number | undefined>((resolve) => {
       const input: WorkerInput = { target: targetName, root: ROOT, runs: options.runs, seed, from, probe: options.probe };
       const worker = new Worker(WORKER, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+      // Growth is measured from this worker's start: what an earlier, stopped worker left is not this case's.
+      const workerRss = process.memoryUsage().rss;
       let current: number | undefined;
       let caseStart = 0;
       let settled = false;
+      // The worker ends once: the RSS watch, the time limit, a heap-limit error and the exit event can each
+      // see the same bad case, and only the first may record it (the error often follows the watch's stop).
       const finish = (next: number | undefined) => {
         if (settled) return;
         settled = true;
         clearInterval(watch);
-        void worker.terminate();
-        resolve(next);
+        // Resolve only when the worker's memory is released, so the next worker's watch starts clean.
+        void worker.terminate().then(() => resolve(next), () => resolve(next));
+      };
+      const fail = (index: number, problem: string) => {
+        if (settled) return;
+        defect(index, problem);
+        finish(index + 1);
       };
       // Setup (module loading, seeds) gets a generous limit; each case gets caseMs.
       let deadline = performance.now() + 60_000;
       const watch = setInterval(() => {
         const rss = process.memoryUsage().rss;
         peakRss = Math.max(peakRss, rss);
-        if (current !== undefined && rss - baselineRss > memoryMb * 2 ** 20) {
-          defect(current, `resident memory grew by ${Math.round((rss - baselineRss) / 2 ** 20)} MB (limit ${memoryMb} MB)`);
-          finish(current + 1);
+        if (current !== undefined && rss - workerRss > memoryMb * 2 ** 20) {
+          fail(current, `resident memory grew by ${Math.round((rss - workerRss) / 2 ** 20)} MB (limit ${memoryMb} MB)`);
         } else if (performance.now() > deadline) {
           if (current === undefined) {
             seedFailures.push(`the worker did not start within 60 s`);
             finish(undefined);
           } else {
-            defect(current, `still running after ${caseMs} ms`);
-            finish(current + 1);
+            fail(current, `still running after ${caseMs} ms`);
           }
         }
       }, 20);
       worker.on("message", (m: WorkerMessage) => {
+        if (settled) return; // a message queued before the stop belongs to a case already recorded
         if (m.type === "seeds-read") seedFailures = [...seedFailures, ...m.failures];
         else if (m.type === "start") {
           current = m.index;
@@ -124,12 +132,12 @@ export async function runCampaign(targetName: string, options: CampaignOptions):
         } else if (m.type === "finished") finish(undefined);
       });
       worker.on("error", (e) => {
+        if (settled) return;
         if (current === undefined) {
           seedFailures.push(`the worker failed outside any case: ${e.message}`);
           finish(undefined);
         } else {
-          defect(current, `the worker died: ${e.message}`);
-          finish(current + 1);
+          fail(current, `the worker died: ${e.message}`);
         }
       });
       worker.on("exit", () => finish(current === undefined ? undefined : current + 1));
