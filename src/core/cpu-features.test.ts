@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuFeatures, describeCpu, parseCpuinfo } from "./cpu-features.js";
+import { cpuFeatures, describeCpu, int8PairsSaturate, parseCpuinfo, type CpuFeatures } from "./cpu-features.js";
 
 describe("cpu features", () => {
   it("reads x86 flags and the model name", () => {
@@ -15,5 +15,15 @@ describe("cpu features", () => {
     const c = cpuFeatures();
     expect(c.logicalCores).toBeGreaterThan(0);
     expect(describeCpu(c)).toContain(c.int8DotProduct ? "int8 dot product: yes" : "int8 dot product: no");
+  });
+
+  it("says where onnxruntime's uint8×int8 kernels saturate: x86-64 without an int8 dot product", () => {
+    const cpu = (arch: string, flags: string[], int8DotProduct: boolean): CpuFeatures => ({ model: "m", arch, logicalCores: 2, flags, int8DotProduct, source: "/proc/cpuinfo" });
+    expect(int8PairsSaturate(cpu("x64", ["avx2"], false))).toBe(true);
+    expect(int8PairsSaturate(cpu("x64", ["avx2", "avx512f", "avx512bw"], false))).toBe(true);
+    expect(int8PairsSaturate(cpu("x64", ["avx2", "avx512_vnni"], true))).toBe(false);
+    expect(int8PairsSaturate(cpu("x64", ["avx2", "avx_vnni"], true))).toBe(false);
+    expect(int8PairsSaturate(cpu("arm64", ["asimd"], false))).toBe(false);
+    expect(int8PairsSaturate({ ...cpu("x64", [], false), source: "unavailable" })).toBe(true);
   });
 });

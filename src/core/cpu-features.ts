@@ -44,6 +44,19 @@ export function cpuFeatures(): CpuFeatures {
   return cached;
 }
 
+/**
+ * Whether onnxruntime's uint8 × int8 kernels saturate on this CPU: on x86-64
+ * without an int8 dot-product instruction (AVX2, AVX-512 without VNNI) they
+ * multiply with VPMADDUBSW, which adds each pair of products into a saturating
+ * int16, so |a·w + a′·w′| above 32,767 is clipped (255·127·2 = 64,770 can
+ * occur). onnxruntime's documentation recommends 7-bit weights ("reduce
+ * range") there; with |w| ≤ 64 a pair stays within 255·64·2 = 32,640. x86-64
+ * whose flags could not be read counts as saturating (the safe side).
+ */
+export function int8PairsSaturate(c: CpuFeatures = cpuFeatures()): boolean {
+  return c.arch === "x64" && !c.int8DotProduct;
+}
+
 /** "AMD EPYC … (x64, 2 cores): avx2 avx512f avx512_vnni — int8 dot product: yes". */
 export function describeCpu(c: CpuFeatures = cpuFeatures()): string {
   const flags = c.flags.length > 0 ? c.flags.join(" ") : `no int8 flags known (${c.source})`;

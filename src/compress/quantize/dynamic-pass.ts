@@ -9,7 +9,7 @@
 import { GraphEdit } from "../../graph/edit.js";
 import { float32, makeTensor } from "../../graph/tensor.js";
 import type { Graph, Node, Tensor } from "../../graph/types.js";
-import { quantType } from "./grid.js";
+import { int8WeightType } from "./grid.js";
 import { quantizeTensor } from "./quantize-tensor.js";
 import { weightGrid, type LayerRow } from "./layer-report.js";
 import type { QuantizedWeight } from "./histogram-source.js";
@@ -20,6 +20,8 @@ export const DYNAMIC_OPS = ["MatMul", "Gemm", "Conv"] as const;
 export interface DynamicPassOptions {
   readonly perChannel: boolean;
   readonly ops: readonly string[];
+  /** Weights on [-64, 64] instead of [-127, 127] (int8WeightType). */
+  readonly reduceRange: boolean;
 }
 
 interface Prepared {
@@ -80,7 +82,7 @@ export function quantizeDynamicPass(source: Graph, o: DynamicPassOptions): { gra
   const layers: LayerRow[] = [];
   const weights: QuantizedWeight[] = [];
   const quantizedInputs = new Map<string, { q: string; scale: string; zeroPoint: string }>();
-  const type = quantType(8, true);
+  const type = int8WeightType(o.reduceRange);
   const replacedWeights = new Set<string>();
   const storedWeights = new Map<string, { wq: string; wz: string; ws: string }>();
   for (const node of graph.nodes) {

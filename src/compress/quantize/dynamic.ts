@@ -12,7 +12,7 @@ import { DYNAMIC_OPS, quantizeDynamicPass } from "./dynamic-pass.js";
 import { histogramSource } from "./histogram-source.js";
 import { measureBeforeAfter } from "./measure.js";
 import { reportFigures, reportMetrics } from "./report.js";
-import { REPORT_OPTIONS, latencyOptions, reportInputs, reportJson, type ReportOptions } from "./step-options.js";
+import { REDUCE_RANGE_OPTION, REPORT_OPTIONS, latencyOptions, reduceRangeNote, resolveReduceRange, reportInputs, reportJson, type ReportOptions } from "./step-options.js";
 
 export interface DynamicOptions extends ReportOptions {
   /** 8 only: DynamicQuantizeLinear produces uint8. */
@@ -21,12 +21,15 @@ export interface DynamicOptions extends ReportOptions {
   readonly ops?: readonly string[];
   /** One weight scale per output channel (default true). */
   readonly perChannel?: boolean;
+  /** int8 weights on [-64, 64] (default: on where this CPU's int8 kernels saturate; see int8PairsSaturate). */
+  readonly reduceRange?: boolean;
 }
 
 const SCHEMA = Object.freeze({
   bits: { type: "integer", default: 8, doc: "8: DynamicQuantizeLinear is uint8 (for 4-bit weights use quantize.weights)" },
   ops: { type: "array", doc: `op types to quantize, from [${DYNAMIC_OPS.join(", ")}] (default all)` },
   perChannel: { type: "boolean", default: true, doc: "one weight scale per output channel" },
+  ...REDUCE_RANGE_OPTION,
   ...REPORT_OPTIONS,
 } as const);
 
@@ -45,19 +48,20 @@ export function dynamic(options: DynamicOptions = {}): Step {
   check(options);
   const ops = options.ops ?? DYNAMIC_OPS;
   const perChannel = options.perChannel ?? true;
+  const reduceRange = resolveReduceRange(options.reduceRange);
   return {
     step: "quantize.dynamic",
     toJSON(): RecipeStep {
-      return { step: "quantize.dynamic", bits: 8, ops: [...ops], perChannel, ...reportJson(options) };
+      return { step: "quantize.dynamic", bits: 8, ops: [...ops], perChannel, reduceRange, ...reportJson(options) };
     },
     async run(model: Model): Promise<StepResult> {
       assertNotQuantized(model.graph, "quantize.dynamic");
-      const pass = quantizeDynamicPass(model.graph, { perChannel, ops });
+      const pass = quantizeDynamicPass(model.graph, { perChannel, ops, reduceRange });
       const { validation, feeds } = await reportInputs(model.graph, options);
       const latency = latencyOptions(options);
       const measured = await measureBeforeAfter(model.graph, pass.graph, { feeds, ...(validation ? { validation } : {}), ...(latency ? { latency } : {}) });
       const histogram = histogramSource(pass.weights);
-      const report = { step: "quantize.dynamic", layers: pass.layers, measured, cpu: cpuFeatures(), ...(histogram ? { histogram } : {}) };
+      const report = { step: "quantize.dynamic", layers: pass.layers, measured, cpu: cpuFeatures(), notes: [reduceRangeNote(reduceRange, options.reduceRange)], ...(histogram ? { histogram } : {}) };
       return { graph: pass.graph, metrics: reportMetrics(report), figures: reportFigures(report) };
     },
   };

@@ -31,6 +31,15 @@ export function quantType(bits: Bits, signed: boolean, symmetric = signed): Quan
   return { dtype: bits === 8 ? "int8" : "int4", bits, qmin: symmetric ? -qmax : -qmax - 1, qmax };
 }
 
+/**
+ * The int8 weight grid of static and dynamic quantization: symmetric
+ * [-127, 127], or with `reduceRange` [-64, 64], where onnxruntime's uint8 ×
+ * int8 kernels cannot saturate on CPUs without VNNI (see int8PairsSaturate).
+ */
+export function int8WeightType(reduceRange: boolean): QuantType {
+  return reduceRange ? { dtype: "int8", bits: 8, qmin: -64, qmax: 64 } : quantType(8, true);
+}
+
 export interface ScaleZeroPoint {
   readonly scale: number;
   readonly zeroPoint: number;

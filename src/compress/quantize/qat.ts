@@ -24,6 +24,7 @@ import type { CalibrationInput } from "./calibration-data.js";
 import { calibrationReference } from "./calibration-data.js";
 import { CALIBRATION_METHODS, type CalibrationMethod } from "./observers/index.js";
 import { STATIC_DEFAULTS, staticQuantize } from "./static.js";
+import { REDUCE_RANGE_OPTION, resolveReduceRange } from "./step-options.js";
 
 export interface QatOptions extends TrainStepOptions {
   /** 8 only: int8 weights and activations (onnxruntime's integer kernels). */
@@ -37,12 +38,14 @@ export interface QatOptions extends TrainStepOptions {
   readonly perChannel?: boolean;
   /** Activations int8 with zero point 0 instead of uint8 (default false). */
   readonly symmetric?: boolean;
+  /** int8 weights on [-64, 64] (default: on where this CPU's int8 kernels saturate; see quantize.static). */
+  readonly reduceRange?: boolean;
 }
 
 /** A couple of epochs at a fine-tuning rate: QAT starts from trained weights. */
 export const QAT_DEFAULTS = Object.freeze({ ...FINETUNE_DEFAULTS, epochs: 2 });
 
-const QUANT_KEYS = ["bits", "calibration", "samples", "method", "perChannel", "symmetric"] as const;
+const QUANT_KEYS = ["bits", "calibration", "samples", "method", "perChannel", "symmetric", "reduceRange"] as const;
 
 const SCHEMA = Object.freeze({
   ...TRAIN_STEP_OPTIONS,
@@ -54,6 +57,7 @@ const SCHEMA = Object.freeze({
   method: { type: "string", oneOf: CALIBRATION_METHODS, default: STATIC_DEFAULTS.method, doc: "how observed values become a range" },
   perChannel: { type: "boolean", default: STATIC_DEFAULTS.perChannel, doc: "weight scales per output channel" },
   symmetric: { type: "boolean", default: STATIC_DEFAULTS.symmetric, doc: "activations int8 with zero point 0 instead of uint8" },
+  ...REDUCE_RANGE_OPTION,
 } as const);
 
 function split(options: QatOptions): { quant: Partial<QatOptions>; train: TrainStepOptions } {
@@ -76,6 +80,7 @@ function check(options: QatOptions): void {
 export function qat(options: QatOptions): Step {
   check(options);
   const { quant, train } = split(options);
+  const reduceRange = resolveReduceRange(quant.reduceRange);
   return {
     step: "quantize.qat",
     toJSON(): RecipeStep {
@@ -88,6 +93,7 @@ export function qat(options: QatOptions): Step {
         method: quant.method ?? STATIC_DEFAULTS.method,
         perChannel: quant.perChannel ?? STATIC_DEFAULTS.perChannel,
         symmetric: quant.symmetric ?? STATIC_DEFAULTS.symmetric,
+        reduceRange,
       } as unknown as RecipeStep;
     },
     async run(model: Model): Promise<StepResult> {
@@ -98,6 +104,7 @@ export function qat(options: QatOptions): Step {
         method: quant.method ?? STATIC_DEFAULTS.method,
         perChannel: quant.perChannel ?? STATIC_DEFAULTS.perChannel,
         symmetric: quant.symmetric ?? STATIC_DEFAULTS.symmetric,
+        reduceRange,
         latencyAware: false,
         latency: false,
         ...(options.validation !== undefined ? { validation: options.validation } : {}),

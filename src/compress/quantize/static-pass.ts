@@ -9,7 +9,7 @@ import type { Graph, Node, Tensor } from "../../graph/types.js";
 import { onnxOpset } from "../../graph/types.js";
 import { upgradeOpset } from "../../graph/upgrade-opset.js";
 import { addDequantizedWeight, opsetFor } from "./dequantize-weight.js";
-import { quantType, roundHalfEven, scaleZeroPoint, type QuantType, type ScaleZeroPoint } from "./grid.js";
+import { int8WeightType, quantType, roundHalfEven, scaleZeroPoint, type QuantType, type ScaleZeroPoint } from "./grid.js";
 import type { QuantizedWeight } from "./histogram-source.js";
 import type { LayerRow, TensorGrid } from "./layer-report.js";
 import { weightGrid } from "./layer-report.js";
@@ -22,6 +22,8 @@ export interface StaticPassOptions {
   readonly perChannel: boolean;
   /** Activations on a symmetric int8 grid (zero point 0) instead of asymmetric uint8. */
   readonly symmetric: boolean;
+  /** Weights on [-64, 64] instead of [-127, 127] (int8WeightType). */
+  readonly reduceRange: boolean;
 }
 
 export interface GridParams extends ScaleZeroPoint {
@@ -97,7 +99,7 @@ export function emitQdq(graph: Graph, plan: QdqPlan, ranges: ReadonlyMap<string,
       let stored = storedWeights.get(name);
       if (!stored) {
         const w = graph.initializers.get(name) as Tensor<"float32">;
-        const q = quantizeTensor(w.data, w.dims, quantType(8, true), o.perChannel ? { kind: "axis", axis: slot.channelAxis } : { kind: "tensor" }, true);
+        const q = quantizeTensor(w.data, w.dims, int8WeightType(o.reduceRange), o.perChannel ? { kind: "axis", axis: slot.channelAxis } : { kind: "tensor" }, true);
         stored = { dq: addDequantizedWeight(edit, `${safe(name)}`, q), q };
         storedWeights.set(name, stored);
         weights.push({ layer: node.name, original: w.data, quantized: q });

@@ -15,6 +15,7 @@ import { ortOptimizedOpTypes, runOrt } from "../../runtime/ort.js";
 import { randomInputs } from "../../runtime/random-inputs.js";
 import { sqnrDb } from "./grid.js";
 import { staticQuantize } from "./static.js";
+import { int8PairsSaturate } from "../../core/cpu-features.js";
 
 const fixture = (name: string) => readOnnx(`test/fixtures/models/${name}.onnx`);
 const first = async (graph: Graph, feeds: ReturnType<typeof randomInputs>) => (await runOrt(graph, feeds))[graph.outputs[0]!.name]!.data as Float32Array;
@@ -44,6 +45,20 @@ describe("quantize.static", () => {
     const m = out.history[0]!.metrics;
     expect(m.layersInt8).toBe(10);
     expect(m.sizeRatio as number).toBeLessThan(0.45);
+  });
+
+  it("reduceRange: int8 weights on [-64, 64] or [-127, 127] as asked, the default from this CPU, recorded in the recipe", async () => {
+    const graph = await fixture("residual_cnn");
+    const calibration = randomInputs(graph, { seed: 1, batch: 8 });
+    const int8Weights = (g: Graph) => [...g.initializers.values()].filter((t) => t.dtype === "int8").flatMap((t) => Array.from(t.data as Int8Array));
+    const reduced = await staticQuantize({ calibration, latencyAware: false, latency: false, reduceRange: true }).run(new Model(graph));
+    const full = await staticQuantize({ calibration, latencyAware: false, latency: false, reduceRange: false }).run(new Model(graph));
+    const span = (g: Graph) => Math.max(...int8Weights(g).map(Math.abs));
+    expect(span(reduced.graph)).toBe(64);
+    expect(span(full.graph)).toBe(127);
+    expect(JSON.stringify(reduced.figures)).toContain("int8 weights on [-64, 64] (reduceRange)");
+    expect(staticQuantize({ calibration: "mnist:train" }).toJSON()).toMatchObject({ reduceRange: int8PairsSaturate() });
+    expect(stepFromRecipe({ step: "quantize.static", calibration: "mnist:train", reduceRange: true }).toJSON()).toMatchObject({ reduceRange: true });
   });
 
   it("folds BatchNorm into the conv before quantizing and computes what the float model does", async () => {

@@ -25,7 +25,7 @@ import { prepareGraph } from "./prepare-graph.js";
 import { COMPUTE_OPS, placeQdq, type QdqPlan } from "./qdq-placement.js";
 import { reportFigures, reportMetrics } from "./report.js";
 import { emitQdq, type StaticPassResult } from "./static-pass.js";
-import { REPORT_DEFAULTS, REPORT_OPTIONS, latencyOptions, reportInputs, reportJson, type ReportOptions } from "./step-options.js";
+import { REDUCE_RANGE_OPTION, REPORT_DEFAULTS, REPORT_OPTIONS, latencyOptions, reduceRangeNote, resolveReduceRange, reportInputs, reportJson, type ReportOptions } from "./step-options.js";
 
 export interface StaticOptions extends ReportOptions {
   /** A Dataset, "mnist:train", an .npz named like the model's inputs, or { inputName: Tensor }. */
@@ -47,6 +47,8 @@ export interface StaticOptions extends ReportOptions {
   readonly latencyAware?: boolean;
   /** Layers (node names) to keep float regardless. */
   readonly keepFloat?: readonly string[];
+  /** int8 weights on [-64, 64] (default: on where this CPU's int8 kernels saturate; see int8PairsSaturate). */
+  readonly reduceRange?: boolean;
 }
 
 export const STATIC_DEFAULTS = Object.freeze({ samples: 512, method: "minmax" as CalibrationMethod, perChannel: true, symmetric: false, latencyAware: true });
@@ -62,6 +64,7 @@ const SCHEMA = Object.freeze({
   ops: { type: "array", doc: `op types to quantize, from [${COMPUTE_OPS.join(", ")}]` },
   latencyAware: { type: "boolean", default: STATIC_DEFAULTS.latencyAware, doc: "time each layer in onnxruntime and keep float what int8 makes slower on this CPU" },
   keepFloat: { type: "array", doc: "node names to keep float" },
+  ...REDUCE_RANGE_OPTION,
   ...REPORT_OPTIONS,
 } as const);
 
@@ -105,6 +108,7 @@ export function staticQuantize(options: StaticOptions): Step {
   const perChannel = options.perChannel ?? STATIC_DEFAULTS.perChannel;
   const symmetric = options.symmetric ?? STATIC_DEFAULTS.symmetric;
   const latencyAware = options.latencyAware ?? STATIC_DEFAULTS.latencyAware;
+  const reduceRange = resolveReduceRange(options.reduceRange);
   const ops = options.ops ?? COMPUTE_OPS;
   return {
     step: "quantize.static",
@@ -118,6 +122,7 @@ export function staticQuantize(options: StaticOptions): Step {
         bits: 8,
         perChannel,
         symmetric,
+        reduceRange,
         ops: [...ops],
         latencyAware,
         ...(options.keepFloat ? { keepFloat: [...options.keepFloat] } : {}),
@@ -136,7 +141,7 @@ export function staticQuantize(options: StaticOptions): Step {
       const userFloat = new Set(options.keepFloat ?? []);
       const planAll = place(userFloat);
       const ranges = await calibrate(typed, [...planAll.grids.keys()], set, method, options.percentile);
-      const pass = { perChannel, symmetric };
+      const pass = { perChannel, symmetric, reduceRange };
       const all = emitQdq(folded.graph, planAll, ranges, pass, candidates);
       const batch = options.latencyBatch ?? REPORT_DEFAULTS.latencyBatch;
       const cpu = cpuFeatures();
@@ -163,6 +168,7 @@ export function staticQuantize(options: StaticOptions): Step {
       }
       if (folded.folded.length > 0) notes.push(`BatchNorm folded: ${folded.folded.length} (${folded.folded.slice(0, 3).join(", ")}${folded.folded.length > 3 ? ", …" : ""})`);
       notes.push(`calibration: ${set.count} samples from ${set.source}, method ${method}`);
+      notes.push(reduceRangeNote(reduceRange, options.reduceRange));
       const { validation } = await reportInputs(model.graph, options);
       const latency = latencyMs ? undefined : latencyOptions(options);
       const measured = await measureBeforeAfter(model.graph, chosen.graph, { feeds: sqnrFeeds(set), ...(validation ? { validation } : {}), ...(latency ? { latency } : {}) });

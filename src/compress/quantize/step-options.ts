@@ -6,6 +6,31 @@ import type { OptionsSchema } from "../../model/options-schema.js";
 import { randomInputs } from "../../runtime/random-inputs.js";
 import { datasetFor, dataReference, type DataInput } from "../../train/from-dataset.js";
 import type { LatencyOptions } from "./measure.js";
+import { cpuFeatures, int8PairsSaturate } from "../../core/cpu-features.js";
+
+/** The int8 weight range option of quantize.static, .dynamic and .qat. */
+export const REDUCE_RANGE_OPTION: OptionsSchema = Object.freeze({
+  reduceRange: {
+    type: "boolean",
+    doc: "int8 weights on [-64, 64], where onnxruntime's uint8×int8 kernels cannot saturate on x86 CPUs without VNNI (default: on exactly when this CPU is one)",
+  },
+});
+
+/** The option as given, else this CPU's answer; recipes record the result, so a replay builds the same graph anywhere. */
+export function resolveReduceRange(given: boolean | undefined): boolean {
+  return given ?? int8PairsSaturate();
+}
+
+/** The report's line on the weight range chosen, and why. */
+export function reduceRangeNote(reduceRange: boolean, given: boolean | undefined): string {
+  const cpu = cpuFeatures();
+  const saturates = int8PairsSaturate(cpu);
+  const why = saturates
+    ? `this CPU (${cpu.flags.join(" ") || "flags unknown"}) has no int8 dot product, so onnxruntime adds uint8×int8 product pairs in saturating int16`
+    : "this CPU has an int8 dot product (no saturation)";
+  if (reduceRange) return `int8 weights on [-64, 64] (reduceRange${given === undefined ? ", chosen for this CPU" : ""}): ${why}`;
+  return `int8 weights on [-127, 127]${given === undefined ? "" : " (reduceRange: false)"}: ${why}${saturates ? " — results here may be clipped; set reduceRange: true" : "; on an x86 CPU without VNNI the same model would saturate (reduceRange: true avoids it)"}`;
+}
 
 export interface ReportOptions {
   /** Labelled data to report accuracy before/after on (onnxruntime), e.g. "mnist:test". */

@@ -3,6 +3,13 @@
 // matrix ops, the com.microsoft QLinear ops and MatMulNBits. Integer outputs
 // may differ by one code where onnxruntime's fixed-point requantization rounds
 // a tie the other way; float outputs agree to float rounding.
+//
+// int8 weights that meet uint8 activations are drawn from [-64, 64] where
+// compared with onnxruntime: on x86 CPUs without VNNI its uint8×int8 kernels
+// add product pairs in saturating int16 (int8PairsSaturate in
+// core/cpu-features.ts), so full-range weights give clipped sums there — the
+// reason quantize.static/dynamic use that range on such CPUs. Full-range
+// weights are checked against exact integer arithmetic instead.
 import { describe, expect, it } from "vitest";
 import { expectMatchesOrt } from "../../../../test/helpers/expect-matches-ort.js";
 import { GraphBuilder } from "../../../graph/builder.js";
@@ -112,7 +119,7 @@ describe("integer matrix ops on the tfjs runtime match onnxruntime", () => {
   it("MatMulInteger with zero points, and ConvInteger", async () => {
     const b = new GraphBuilder({ name: "integer", opset: 13 });
     const a = b.input("a", "uint8", [4, 24]);
-    const w = b.initializer("w", randomInts("int8", [24, 7], 8, -127, 127));
+    const w = b.initializer("w", randomInts("int8", [24, 7], 8, -64, 64));
     const az = b.initializer("az", scalar("uint8", 121));
     b.output(b.node("MatMulInteger", [a, w, az])[0]!, "y");
     const x = b.input("x", "uint8", [1, 2, 6, 6]);
@@ -128,14 +135,14 @@ describe("integer matrix ops on the tfjs runtime match onnxruntime", () => {
     const a = b.input("a", "uint8", [3, 16]);
     const [mm] = b.node("QLinearMatMul", [
       a, b.initializer("as", scalar("float32", 0.02)), b.initializer("az", scalar("uint8", 128)),
-      b.initializer("b", randomInts("int8", [16, 5], 12, -127, 127)), b.initializer("bs", scalar("float32", 0.01)), b.initializer("bz", scalar("int8", 0)),
+      b.initializer("b", randomInts("int8", [16, 5], 12, -64, 64)), b.initializer("bs", scalar("float32", 0.01)), b.initializer("bz", scalar("int8", 0)),
       b.initializer("ys", scalar("float32", 0.03)), b.initializer("yz", scalar("uint8", 120)),
     ]);
     b.output(mm!, "mm");
     const x = b.input("x", "uint8", [2, 3, 7, 7]);
     const [c] = b.node("QLinearConv", [
       x, b.initializer("xs", scalar("float32", 0.015)), b.initializer("xz", scalar("uint8", 130)),
-      b.initializer("w", randomInts("int8", [4, 3, 3, 3], 13, -127, 127)), b.initializer("ws", float32([4], [0.004, 0.006, 0.003, 0.005])), b.initializer("wz", makeTensor("int8", [4], new Int8Array(4))),
+      b.initializer("w", randomInts("int8", [4, 3, 3, 3], 13, -64, 64)), b.initializer("ws", float32([4], [0.004, 0.006, 0.003, 0.005])), b.initializer("wz", makeTensor("int8", [4], new Int8Array(4))),
       b.initializer("cs", scalar("float32", 0.05)), b.initializer("cz", scalar("uint8", 110)),
       b.initializer("bias", randomInts("int32", [4], 14, -2000, 2000)),
     ], { pads: [1, 1, 1, 1], strides: [1, 2] });
@@ -161,13 +168,45 @@ describe("integer matrix ops on the tfjs runtime match onnxruntime", () => {
     b.output(b.node("QLinearGlobalAveragePool", [x, xs, xz, ys, yz], {}, MS)[0]!, "gap");
     b.output(b.node("QLinearAveragePool", [x, xs, xz, ys, yz], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, MS)[0]!, "avgpool");
     const a = b.input("a", "uint8", [3, 12]);
-    const gb = b.initializer("gb", randomInts("int8", [6, 12], 18, -127, 127));
+    const gb = b.initializer("gb", randomInts("int8", [6, 12], 18, -64, 64));
     const gbs = b.initializer("gbs", float32([6], [0.01, 0.02, 0.015, 0.01, 0.005, 0.012]));
     const gbz = b.initializer("gbz", makeTensor("int8", [6], new Int8Array(6)));
     const gc = b.initializer("gc", randomInts("int32", [6], 19, -500, 500));
     b.output(b.node("QGemm", [a, xs, xz, gb, gbs, gbz, gc, ys, yz], { transB: 1, alpha: 1 }, MS)[0]!, "qgemm");
     b.output(b.node("QGemm", [a, xs, xz, gb, gbs, gbz, gc], { transB: 1, alpha: 0.5 }, MS)[0]!, "qgemm_float");
     await expectMatchesOrt(b.build(), { x: randomInts("uint8", [2, 4, 5, 5], 20, 0, 255), a: randomInts("uint8", [3, 12], 21, 0, 255) }, { atol: 1 });
+  });
+
+  it("MatMulInteger with full-range int8 weights gives the exact integer product (where onnxruntime may saturate)", async () => {
+    const [m, k, n] = [5, 32, 9];
+    const b = new GraphBuilder({ name: "integer_full_range", opset: 13 });
+    const a = b.input("a", "uint8", [m, k]);
+    const w = randomInts("int8", [k, n], 27, -127, 127);
+    const az = 3;
+    b.output(b.node("MatMulInteger", [a, b.initializer("w", w), b.initializer("az", scalar("uint8", az))])[0]!, "y");
+    const feed = randomInts("uint8", [m, k], 28, 200, 255); // large activations: the pairs that saturate int16
+    const compiled = await compile(b.build(), { backend: "wasm", trainable: () => false });
+    try {
+      const input = tf.tensor(Int32Array.from(feed.data), [m, k], "int32");
+      const got = Array.from(await compiled.forward({ a: input }, { training: false }).y!.data());
+      const want: number[] = [];
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let t = 0; t < k; t++) sum += (feed.data[i * k + t]! - az) * w.data[t * n + j]!;
+          want.push(sum);
+        }
+      expect(got).toEqual(want);
+      // Some adjacent pair of products leaves int16, so a saturating kernel would be off here.
+      let pairMax = 0;
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++)
+          for (let t = 0; t + 1 < k; t += 2) pairMax = Math.max(pairMax, Math.abs((feed.data[i * k + t]! - az) * w.data[t * n + j]! + (feed.data[i * k + t + 1]! - az) * w.data[(t + 1) * n + j]!));
+      expect(pairMax).toBeGreaterThan(32_767);
+      input.dispose();
+    } finally {
+      compiled.dispose();
+    }
   });
 
   it("MatMulNBits: 4-bit blocks with packed zero points and without, with a bias", async () => {
