@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { expectClose, seeded, valueAndGrads, type Values } from "../../../../test/helpers/backend-grads.js";
 import { tf } from "../tf.js";
 import { compactorConv2d, ownConv2d } from "./conv2d.js";
+import { directConv } from "./conv2d-direct.js";
 import type { ConvActivation } from "./module.js";
 
 interface Case {
@@ -34,6 +35,22 @@ const CASES: Case[] = [
   { x: [4, 20, 20, 3], filter: [3, 3, 8], strides: [1, 1], pads: [1, 1, 1, 1], bias: true, activation: "relu6" },
   { x: [1, 3, 3, 2], filter: [5, 5, 4], strides: [1, 1], pads: [2, 2, 2, 2], bias: true, activation: "linear" },
   { x: [3, 7, 12, 2], filter: [3, 5, 1], strides: [1, 2], pads: [0, 2, 1, 0], bias: true, activation: "relu" },
+];
+
+/**
+ * Stride-1 convs with 1 to 3 input channels, which take the direct kernels
+ * (conv2d-direct.c): output channels that leave a partial block of 6 (1, 7,
+ * 13) or of 2 (5), output rows shorter than one 8-pixel block and with a
+ * partial last one, tall and wide windows, uneven and oversized pads.
+ */
+const DIRECT_CASES: Case[] = [
+  { x: [2, 28, 28, 1], filter: [5, 5, 6], strides: [1, 1], pads: [2, 2, 2, 2], bias: true, activation: "relu" },
+  { x: [3, 9, 17, 1], filter: [3, 3, 7], strides: [1, 1], pads: [1, 1, 1, 1], bias: true, activation: "relu6" },
+  { x: [2, 6, 3, 2], filter: [5, 5, 13], strides: [1, 1], pads: [3, 1, 2, 4], bias: false, activation: "linear" },
+  { x: [1, 12, 11, 3], filter: [7, 7, 5], strides: [1, 1], pads: [3, 3, 3, 3], bias: true, activation: "relu" },
+  { x: [2, 10, 9, 3], filter: [1, 3, 1], strides: [1, 1], pads: [0, 0, 1, 1], bias: true, activation: "linear" },
+  { x: [1, 4, 20, 2], filter: [4, 2, 16], strides: [1, 1], pads: [0, 0, 0, 0], bias: true, activation: "relu" },
+  { x: [2, 1, 1, 1], filter: [3, 3, 2], strides: [1, 1], pads: [1, 1, 1, 1], bias: false, activation: "relu" },
 ];
 
 function label(c: Case): string {
@@ -78,6 +95,31 @@ describe("our im2col conv and its gradients (wasm) against tfjs's cpu backend", 
       expectClose(got, want, 2e-6);
     });
   }
+
+  for (const c of DIRECT_CASES) {
+    it(`direct kernel: ${label(c)}`, async () => {
+      const want = await valueAndGrads("cpu", inputs(c), reference(c));
+      const [forward, filter] = [directConv.forwardRuns, directConv.filterRuns];
+      const got = await valueAndGrads("wasm", inputs(c), ours(c));
+      expect(directConv.forwardRuns, "the direct forward ran").toBeGreaterThan(forward);
+      expect(directConv.filterRuns, "the direct filter gradient ran").toBeGreaterThan(filter);
+      expectClose(got, want, 2e-6);
+    });
+  }
+
+  it("the direct kernels and im2col agree, and im2col takes the same convs when the direct ones are off", async () => {
+    const c = DIRECT_CASES[1]!;
+    const direct = await valueAndGrads("wasm", inputs(c), ours(c));
+    directConv.enabled = false;
+    try {
+      const forward = directConv.forwardRuns;
+      const im2col = await valueAndGrads("wasm", inputs(c), ours(c));
+      expect(directConv.forwardRuns).toBe(forward);
+      expectClose(im2col, direct, 2e-6);
+    } finally {
+      directConv.enabled = true;
+    }
+  });
 
   it("leaves tensors around its output untouched (it writes into tfjs's heap)", async () => {
     await tf.setBackend("wasm");

@@ -11,6 +11,7 @@
 // in inference the convs Winograd and the 1×1 kernel do not take (strided
 // and large-kernel ones: ResNet's 7×7 stem and 3×3 stride-2 convs).
 import { tf } from "../tf.js";
+import { directConvApplies, runConv2dDirect, runConv2dDirectBackpropFilter } from "./conv2d-direct.js";
 import { ACTIVATION_CODE, type ConvActivation, ensureKernel, heapKernels, type HeapKernels, kernelOutput, type KernelSwitch, preparedWeight, withScratch } from "./module.js";
 
 export const CONV2D = "CompactorConv2D";
@@ -76,7 +77,9 @@ function conv2dKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const block = blockRows(inner);
   const out = kernelOutput([g.N, g.OH, g.OW, g.K], "float32");
   const training = tf.engine().state.gradientDepth > 0;
-  withScratch(k, [training ? panelFloats(inner, g.K) : 0, pointwiseGeometry(g) ? 0 : block * inner], ([scratch, cols]) => {
+  if (directConvApplies(g)) {
+    runConv2dDirect(k, k.offsetOf(x), k.offsetOf(filter), bias ? k.offsetOf(bias) : 0, k.offsetOf(out), ACTIVATION_CODE[a.activation], g);
+  } else withScratch(k, [training ? panelFloats(inner, g.K) : 0, pointwiseGeometry(g) ? 0 : block * inner], ([scratch, cols]) => {
     const panels = packedFilter(k, filter, inner, g.K, false, scratch!);
     k.conv2d({ x: k.offsetOf(x), panels, bias: bias ? k.offsetOf(bias) : 0, y: k.offsetOf(out), cols: cols!, block, act: ACTIVATION_CODE[a.activation], ...g });
   });
@@ -107,6 +110,10 @@ export function conv2dBackpropFilter(x: tf.TensorInfo, dz: tf.TensorInfo, filter
   // Larger blocks than the forward's: each block adds its partial gradient to dw.
   const block = Math.min(512, blockRows(inner) * 4);
   const dw = kernelOutput([...filterShape], "float32");
+  if (directConvApplies(g)) {
+    runConv2dDirectBackpropFilter(k, k.offsetOf(x), k.offsetOf(dz), k.offsetOf(dw), g);
+    return dw;
+  }
   withScratch(k, [pointwiseGeometry(g) ? 0 : block * inner, panelFloats(block, g.K)], ([cols, panels]) => {
     k.conv2dBackpropFilter({ x: k.offsetOf(x), dz: k.offsetOf(dz), dw: k.offsetOf(dw), cols: cols!, panels: panels!, block, ...g });
   });

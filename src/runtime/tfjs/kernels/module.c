@@ -19,6 +19,7 @@
 #include "adam.c"      // the Adam/AdamW update: adam
 #include "matmul.c"    // dense products, either operand transposed: matmul
 #include "conv2d.c"    // im2col convolution and its gradients: conv2d, conv2d_backprop_input, conv2d_backprop_filter
+#include "conv2d-direct.c" // direct stride-1 convolution for few input channels and its filter gradient: conv2d_direct, conv2d_direct_backprop_filter
 #include "bias-act.c"  // fused bias + activation gradient: bias_act_grad
 #include "pool.c"      // max / average pooling gradient: pool_grad
 #include "batchnorm.c" // BatchNorm with batch statistics and its gradient: batchnorm_train, batchnorm_train_grad
