@@ -13,6 +13,7 @@ from torch_throughput import MODELS  # noqa: E402
 p = argparse.ArgumentParser()
 p.add_argument("npz")
 p.add_argument("--epochs", type=int, default=2)
+p.add_argument("--seeds", default="1")
 p.add_argument("--models", default="mlp,lenet5,resnet8")
 p.add_argument("--threads", type=int, default=1)
 a = p.parse_args()
@@ -30,8 +31,8 @@ def shaped(x, name):
 
 
 rows = []
-for name in a.models.split(","):
-    torch.manual_seed(1)
+for name, seed in [(n, int(s)) for n in a.models.split(",") for s in a.seeds.split(",")]:
+    torch.manual_seed(seed)
     xtr, ytr = shaped(d["x_train"], name), torch.from_numpy(d["y_train"]).long()
     xte, yte = shaped(d["x_test"], name), torch.from_numpy(d["y_test"]).long()
     model = MODELS[name][0]()
@@ -53,7 +54,7 @@ for name in a.models.split(","):
         with torch.no_grad():
             acc = sum((model(xte[s:s + 500]).argmax(1) == yte[s:s + 500]).sum().item() for s in range(0, len(xte), 500)) / len(xte)
     cpu = time.process_time() - cpu0
-    rows.append({"model": name, "testAccuracy": acc, "samplesPerSec": round(a.epochs * len(xtr) / train_seconds),
+    rows.append({"model": name, "seed": seed, "testAccuracy": acc, "samplesPerSec": round(a.epochs * len(xtr) / train_seconds),
                  "samplesPerCpuSec": round(a.epochs * len(xtr) / cpu), "threads": a.threads})
     print(json.dumps(rows[-1]), file=sys.stderr)
 print(json.dumps({"torch": torch.__version__, "rows": rows}))
