@@ -17,7 +17,7 @@ OUT=${OUT:-bench/results/train-throughput-$(date -u +%F).jsonl}
 mkdir -p "$(dirname "$OUT")"
 ours() { npx vite-node bench/train-throughput.ts -- "$@" 2>/dev/null | grep '^{' | tee -a "$OUT"; }
 torch() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/torch_throughput.py "$@" | tee -a "$OUT"; }
-echo "{\"machine\": \"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"cpuFeatures\": \"$(grep -o 'avx[^ ]*\|vnni' /proc/cpuinfo | sort -u | xargs)\", \"node\": \"$(node --version)\", \"date\": \"$(date -u +%FT%TZ)\", \"loadAverage\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" | tee -a "$OUT"
+echo "{\"machine\": \"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"cpuFeatures\": \"$(grep -o 'avx[^ ]*\|vnni' /proc/cpuinfo | sort -u | xargs)\", \"node\": \"$(node --version)\", \"date\": \"$(date -u +%FT%TZ)\", \"loadAverage\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"blas\": \"$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)\"}" | tee -a "$OUT"
 for _ in $(seq "$REPS"); do
   for spec in "mlp 20" "lenet5 20" "resnet8 6"; do
     set -- $spec

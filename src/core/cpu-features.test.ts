@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuFeatures, describeCpu, int8PairsSaturate, parseCpuinfo, type CpuFeatures } from "./cpu-features.js";
+import { cpuFeatures, describeCpu, int8PairsSaturate, parseCpuinfo, parsePhysicalCores, type CpuFeatures } from "./cpu-features.js";
 
 describe("cpu features", () => {
   it("reads x86 flags and the model name", () => {
@@ -15,6 +15,14 @@ describe("cpu features", () => {
     const c = cpuFeatures();
     expect(c.logicalCores).toBeGreaterThan(0);
     expect(describeCpu(c)).toContain(c.int8DotProduct ? "int8 dot product: yes" : "int8 dot product: no");
+  });
+
+  it("counts physical cores from core ids: hyperthreads of one core count once", () => {
+    const proc = (n: number, core: number, pkg = 0) => `processor\t: ${n}\nphysical id\t: ${pkg}\ncore id\t\t: ${core}\n`;
+    expect(parsePhysicalCores([proc(0, 0), proc(1, 1)].join("\n"))).toBe(2);
+    expect(parsePhysicalCores([proc(0, 0), proc(1, 0)].join("\n"))).toBe(1);
+    expect(parsePhysicalCores([proc(0, 0), proc(1, 0, 1), proc(2, 0), proc(3, 0, 1)].join("\n"))).toBe(2);
+    expect(parsePhysicalCores("Features\t: fp asimd\n")).toBeUndefined();
   });
 
   it("says where onnxruntime's uint8×int8 kernels saturate: x86-64 without an int8 dot product", () => {

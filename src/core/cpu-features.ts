@@ -18,6 +18,8 @@ export interface CpuFeatures {
   readonly flags: readonly string[];
   /** An int8 dot-product instruction (VNNI, AMX, Arm dot product) is there. */
   readonly int8DotProduct: boolean;
+  /** Distinct (package, core) pairs: cores that do not share SIMD units; undefined where cpuinfo does not say. */
+  readonly physicalCores?: number;
   /** Where the flags came from: "/proc/cpuinfo", or "unavailable" (then flags is empty). */
   readonly source: string;
 }
@@ -30,14 +32,27 @@ export function parseCpuinfo(text: string): { model: string; flags: string[] } {
   return { model, flags: INT8_FLAGS.filter((f) => present.has(f)) };
 }
 
+/** Distinct "physical id" × "core id" pairs over the processors listed (x86 cpuinfo), or undefined without core ids. */
+export function parsePhysicalCores(text: string): number | undefined {
+  const cores = new Set<string>();
+  for (const block of text.split(/\n\s*\n/)) {
+    const core = /^core id\s*:\s*(\d+)/m.exec(block)?.[1];
+    if (core === undefined) continue;
+    cores.add(`${/^physical id\s*:\s*(\d+)/m.exec(block)?.[1] ?? "0"}:${core}`);
+  }
+  return cores.size > 0 ? cores.size : undefined;
+}
+
 let cached: CpuFeatures | undefined;
 
 export function cpuFeatures(): CpuFeatures {
   if (cached) return cached;
   const base = { arch: arch(), logicalCores: cpus().length };
   try {
-    const { model, flags } = parseCpuinfo(readFileSync("/proc/cpuinfo", "utf8"));
-    cached = { ...base, model, flags, int8DotProduct: flags.some((f) => DOT_PRODUCT_FLAGS.has(f)), source: "/proc/cpuinfo" };
+    const text = readFileSync("/proc/cpuinfo", "utf8");
+    const { model, flags } = parseCpuinfo(text);
+    const physicalCores = parsePhysicalCores(text);
+    cached = { ...base, model, flags, int8DotProduct: flags.some((f) => DOT_PRODUCT_FLAGS.has(f)), source: "/proc/cpuinfo", ...(physicalCores ? { physicalCores } : {}) };
   } catch {
     cached = { ...base, model: cpus()[0]?.model ?? "unknown", flags: [], int8DotProduct: false, source: "unavailable" };
   }

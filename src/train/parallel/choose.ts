@@ -4,6 +4,7 @@
 // enough that the per-step copies and the worker start-up are small beside it.
 import { availableParallelism } from "node:os";
 import { OptionError } from "../../core/errors.js";
+import { cpuFeatures } from "../../core/cpu-features.js";
 import { workerScript } from "./coordinator.js";
 
 /**
@@ -18,14 +19,33 @@ export const AUTO_MIN_PARAMETERS = 1_000_000;
 export const AUTO_MIN_BATCH = 32;
 
 /**
- * Logical CPUs "auto" needs before it splits. Two logical CPUs are often two
- * hyperthreads of one core, which share its SIMD units: on the 2-vCPU dev
- * machine two concurrent single-thread PyTorch matmuls each ran at half speed
- * (130 → 68 GFLOP/s), PyTorch with 2 threads trained the MLP slower than with 1,
- * and our 2 threads measured 5–10% slower than 1 (BENCHMARKS.md, Training
- * throughput). With 4 or more, two real cores are likely; `workers: 2` forces it.
+ * Logical CPUs "auto" needs before it splits where /proc/cpuinfo gives no
+ * core ids. Two logical CPUs are often two hyperthreads of one core, which
+ * share its SIMD units: on a 2-vCPU machine built so, two concurrent
+ * single-thread PyTorch matmuls each ran at half speed (130 → 68 GFLOP/s) and
+ * our 2 threads measured 5–10% slower than 1 (BENCHMARKS.md, Training
+ * throughput). Where core ids tell two real cores apart, 2 logical CPUs
+ * suffice: on a 2-core machine (1 thread per core) the MLP trained 1.47×
+ * faster on 2 workers (BENCHMARKS.md, issue 14). `workers: 2` forces it.
  */
 export const AUTO_MIN_CPUS = 4;
+
+/** What "auto" reads about the machine (a parameter so tests can pose other machines). */
+export interface MachineCores {
+  readonly logical: number;
+  /** Distinct physical cores, where cpuinfo says (cpuFeatures().physicalCores). */
+  readonly physical?: number;
+}
+
+export function thisMachine(): MachineCores {
+  const physical = cpuFeatures().physicalCores;
+  return { logical: availableParallelism(), ...(physical !== undefined ? { physical } : {}) };
+}
+
+/** Whether a second thread gets a core of its own: two physical cores within this process's CPUs, or ≥ AUTO_MIN_CPUS logical ones when cores are unknown. */
+export function hasSecondCore(m: MachineCores): boolean {
+  return m.physical !== undefined ? Math.min(m.physical, m.logical) >= 2 : m.logical >= AUTO_MIN_CPUS;
+}
 
 /** Backends a worker thread can run: the CPU ones that use one thread per instance. */
 export const WORKER_BACKENDS = ["wasm", "cpu"] as const;
@@ -42,7 +62,7 @@ export function chooseWorkers(request: {
   readonly parameters: number;
   readonly batchSize: number;
   readonly customLoss: boolean;
-}): WorkerChoice {
+}, machine: MachineCores = thisMachine()): WorkerChoice {
   const { workers, backend, parameters, batchSize, customLoss } = request;
   const built = workerScript() !== undefined;
   if (workers !== "auto") {
@@ -58,7 +78,12 @@ export function chooseWorkers(request: {
   }
   if (customLoss) return { workers: 1, reason: "custom loss function" };
   if (backend !== "wasm") return { workers: 1, reason: `backend ${backend}` };
-  if (availableParallelism() < AUTO_MIN_CPUS) return { workers: 1, reason: `fewer than ${AUTO_MIN_CPUS} logical CPUs` };
+  if (!hasSecondCore(machine)) {
+    return {
+      workers: 1,
+      reason: machine.physical !== undefined ? `one physical core (${machine.logical} logical CPUs)` : `fewer than ${AUTO_MIN_CPUS} logical CPUs and no core ids to tell cores from hyperthreads`,
+    };
+  }
   if (parameters < AUTO_MIN_PARAMETERS || batchSize < AUTO_MIN_BATCH) {
     return { workers: 1, reason: `step too small (${parameters} parameters, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} and ≥ ${AUTO_MIN_BATCH})` };
   }

@@ -3,7 +3,6 @@
 // weights one thread does; a fixed seed reproduces itself exactly with dropout
 // and BatchNorm; bad options and failing workers give clear errors; nothing
 // leaks. The worker runs from dist/ (vitest's global setup builds it).
-import { availableParallelism } from "node:os";
 import { describe, it, expect } from "vitest";
 import { tf } from "../../runtime/tfjs/tf.js";
 import { initBackend } from "../../runtime/tfjs/backends.js";
@@ -17,7 +16,7 @@ import { modelIO } from "../preflight.js";
 import { trainGraph } from "../train-graph.js";
 import { disposeGradients } from "../gradients.js";
 import { ParallelTrainer, shardSizes } from "./coordinator.js";
-import { AUTO_MIN_CPUS, chooseWorkers } from "./choose.js";
+import { AUTO_MIN_CPUS, chooseWorkers, hasSecondCore, thisMachine } from "./choose.js";
 
 /** Class k: a brighter k-th quarter of the sample, on noise. */
 class Quarters implements TrainData {
@@ -123,7 +122,12 @@ describe("data-parallel training", () => {
   it("\"auto\" keeps small steps, custom losses and other backends on one thread", () => {
     const big = { workers: "auto" as const, backend: "wasm", parameters: 2_400_000, batchSize: 128, customLoss: false };
     // Two where a second core exists (the worker is built by the global setup).
-    expect(chooseWorkers(big).workers).toBe(availableParallelism() >= AUTO_MIN_CPUS ? 2 : 1);
+    expect(chooseWorkers(big).workers).toBe(hasSecondCore(thisMachine()) ? 2 : 1);
+    expect(chooseWorkers(big, { logical: 2, physical: 2 }).workers).toBe(2);
+    expect(chooseWorkers(big, { logical: 2, physical: 1 })).toEqual({ workers: 1, reason: "one physical core (2 logical CPUs)" });
+    expect(chooseWorkers(big, { logical: 1, physical: 8 }).workers).toBe(1); // this process may use one CPU of eight cores
+    expect(chooseWorkers(big, { logical: AUTO_MIN_CPUS }).workers).toBe(2);
+    expect(chooseWorkers(big, { logical: 2 }).reason).toMatch(/no core ids to tell cores from hyperthreads/);
     expect(chooseWorkers({ ...big, parameters: 60_000 }).workers).toBe(1);
     expect(chooseWorkers({ ...big, batchSize: 16 }).workers).toBe(1);
     expect(chooseWorkers({ ...big, customLoss: true }).workers).toBe(1);

@@ -22,9 +22,11 @@
 // Output channels per block of the forward (× 8 pixels: 12 accumulators, what
 // V8 keeps in registers), input channels per plane.
 #define FORWARD_K 6
-// The filter gradient's blocks: 2 output channels × 5 kernel columns.
-#define GRAD_K 2
-#define GRAD_KX 5
+// The filter gradient's blocks: KB output channels × XB kernel columns, 10 or
+// 12 accumulators. Windows up to 3 wide take 4 × 3 (a 5-column block would
+// compute two columns for nothing); wider ones 2 × 5. dz's planes are padded
+// to a multiple of GRAD_K_ROUND channels, zeros, for either.
+#define GRAD_K_ROUND 4
 
 static inline int round_up(int v, int m) { return (v + m - 1) / m * m; }
 
@@ -98,17 +100,51 @@ void conv2d_direct(const float *x, const float *filter, const float *bias, float
   }
 }
 
+// One block of the filter gradient over one image: for input channel c,
+// window row ky, output channels k0 … k0+KB−1 and window columns kx0 …
+// kx0+XB−1, Σ over the image's output pixels of x · dz, added into dw.
+#define GRAD_BLOCK(NAME, KB, XB)                                                                                    \
+  static void NAME(const float *plane, const float *grads, long gplane, float *dw, int PW, int OH, int OW4, int C,  \
+                   int K, int KW, int c, int ky, int k0, int kx0) {                                                  \
+    vf acc[KB][XB];                                                                                                  \
+    for (int j = 0; j < KB; j++)                                                                                     \
+      for (int i = 0; i < XB; i++) acc[j][i] = k(0);                                                                 \
+    for (int oy = 0; oy < OH; oy++) {                                                                                \
+      const float *in = plane + (long)(oy + ky) * PW + kx0;                                                          \
+      const float *g = grads + k0 * gplane + (long)oy * OW4;                                                         \
+      for (int ox = 0; ox < OW4; ox += 4) {                                                                          \
+        vf d[KB];                                                                                                    \
+        for (int j = 0; j < KB; j++) d[j] = wasm_v128_load(g + j * gplane + ox);                                     \
+        for (int i = 0; i < XB; i++) {                                                                               \
+          const vf a = wasm_v128_load(in + ox + i);                                                                  \
+          for (int j = 0; j < KB; j++) acc[j][i] = add(acc[j][i], mul(a, d[j]));                                     \
+        }                                                                                                            \
+      }                                                                                                              \
+    }                                                                                                                \
+    for (int j = 0; j < KB && k0 + j < K; j++)                                                                       \
+      for (int i = 0; i < XB && kx0 + i < KW; i++) {                                                                 \
+        const vf s = acc[j][i];                                                                                      \
+        dw[((ky * KW + kx0 + i) * C + c) * K + k0 + j] +=                                                           \
+            (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +                                        \
+            (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));                                         \
+      }                                                                                                              \
+  }
+GRAD_BLOCK(grad_block_2x5, 2, 5)
+GRAD_BLOCK(grad_block_4x3, 4, 3)
+#undef GRAD_BLOCK
+
 // dw (KH, KW, C, K) = Σ over images and output pixels of x under the window
 // times dz (N, OH, OW, K): conv2d_direct's filter gradient. Lanes run along
 // output rows; dz's padding columns are zero, so what the lanes read past
 // the row adds nothing. scratch: round_up(C · PH · PW, 4) floats for the
-// planes, then round_up(K, 2) · OH · round_up(OW, 4) for dz's planes.
+// planes, then round_up(K, 4) · OH · round_up(OW, 4) for dz's planes.
 __attribute__((export_name("conv2d_direct_backprop_filter")))
 void conv2d_direct_backprop_filter(const float *x, const float *dz, float *dw, float *scratch, int PW,
                                    int N, int H, int W, int C, int OH, int OW, int K, int KH, int KW, int pt, int pl) {
-  const int PH = OH + KH - 1, OW4 = round_up(OW, 4), KP = round_up(K, GRAD_K);
+  const int PH = OH + KH - 1, OW4 = round_up(OW, 4), KP = round_up(K, GRAD_K_ROUND);
   float *planes = scratch, *grads = scratch + round_up(C * PH * PW, 4);
   const long plane = (long)PH * PW, gplane = (long)OH * OW4;
+  const int narrow = KW <= 3, KB = narrow ? 4 : 2, XB = narrow ? 3 : 5;
   for (long i = 0; i < (long)KH * KW * C * K; i++) dw[i] = 0.f;
   for (long i = 0; i < gplane * KP; i += 4) wasm_v128_store(grads + i, k(0));
   for (int n = 0; n < N; n++) {
@@ -119,30 +155,10 @@ void conv2d_direct_backprop_filter(const float *x, const float *dz, float *dw, f
         for (int kk = 0; kk < K; kk++) grads[kk * gplane + (long)oy * OW4 + ox] = dzn[((long)oy * OW + ox) * K + kk];
     for (int c = 0; c < C; c++)
       for (int ky = 0; ky < KH; ky++)
-        for (int k0 = 0; k0 < K; k0 += GRAD_K)
-          for (int kx0 = 0; kx0 < KW; kx0 += GRAD_KX) {
-            vf acc[GRAD_K][GRAD_KX];
-            for (int j = 0; j < GRAD_K; j++)
-              for (int i = 0; i < GRAD_KX; i++) acc[j][i] = k(0);
-            for (int oy = 0; oy < OH; oy++) {
-              const float *in = planes + c * plane + (long)(oy + ky) * PW + kx0;
-              const float *g0 = grads + k0 * gplane + (long)oy * OW4, *g1 = g0 + gplane;
-              for (int ox = 0; ox < OW4; ox += 4) {
-                const vf d0 = wasm_v128_load(g0 + ox), d1 = wasm_v128_load(g1 + ox);
-                for (int i = 0; i < GRAD_KX; i++) {
-                  const vf a = wasm_v128_load(in + ox + i);
-                  acc[0][i] = add(acc[0][i], mul(a, d0));
-                  acc[1][i] = add(acc[1][i], mul(a, d1));
-                }
-              }
-            }
-            for (int j = 0; j < GRAD_K && k0 + j < K; j++)
-              for (int i = 0; i < GRAD_KX && kx0 + i < KW; i++) {
-                const vf s = acc[j][i];
-                const float sum = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
-                                  (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
-                dw[((ky * KW + kx0 + i) * C + c) * K + k0 + j] += sum;
-              }
+        for (int k0 = 0; k0 < K; k0 += KB)
+          for (int kx0 = 0; kx0 < KW; kx0 += XB) {
+            if (narrow) grad_block_4x3(planes + c * plane, grads, gplane, dw, PW, OH, OW4, C, K, KW, c, ky, k0, kx0);
+            else grad_block_2x5(planes + c * plane, grads, gplane, dw, PW, OH, OW4, C, K, KW, c, ky, k0, kx0);
           }
   }
 }

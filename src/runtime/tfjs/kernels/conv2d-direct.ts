@@ -44,7 +44,7 @@ export function runConv2dDirect(k: HeapKernels, x: number, filter: number, bias:
 /** dw (KH, KW, C, K) from x and dz into `dw`. */
 export function runConv2dDirectBackpropFilter(k: HeapKernels, x: number, dz: number, dw: number, g: ConvGeometry): void {
   const PW = planeWidth(g);
-  const gradFloats = roundUp(g.K, 2) * g.OH * roundUp(g.OW, 4);
+  const gradFloats = roundUp(g.K, 4) * g.OH * roundUp(g.OW, 4);
   directConv.filterRuns++;
   withScratch(k, [planeFloats(g, PW) + gradFloats], ([scratch]) => {
     k.conv2dDirectBackpropFilter({ x, dz, dw, scratch: scratch!, PW, N: g.N, H: g.H, W: g.W, C: g.C, OH: g.OH, OW: g.OW, K: g.K, KH: g.KH, KW: g.KW, pt: g.pt, pl: g.pl });

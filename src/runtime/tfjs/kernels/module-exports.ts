@@ -669,7 +669,7 @@ export interface KernelExports {
    * times dz (N, OH, OW, K): conv2d_direct's filter gradient. Lanes run along
    * output rows; dz's padding columns are zero, so what the lanes read past
    * the row adds nothing. scratch: round_up(C · PH · PW, 4) floats for the
-   * planes, then round_up(K, 2) · OH · round_up(OW, 4) for dz's planes.
+   * planes, then round_up(K, 4) · OH · round_up(OW, 4) for dz's planes.
    */
   conv2dDirectBackpropFilter(args: Conv2dDirectBackpropFilterArgs): void;
 
