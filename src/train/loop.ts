@@ -14,6 +14,16 @@ import { learningRate } from "./schedule.js";
 import { crossEntropy, countCorrect } from "./loss.js";
 import { disposeGradients, dropoutSeed, shardGradients, type ShardGradients } from "./gradients.js";
 import { chooseWorkers } from "./parallel/choose.js";
+import { summarize } from "../graph/counts.js";
+
+/** Forward MACs of one sample, or undefined where the graph's shapes do not say (then only parameters decide). */
+function stepMacsPerSample(graph: Graph): number | undefined {
+  try {
+    return summarize(graph).macs;
+  } catch {
+    return undefined;
+  }
+}
 import { ParallelTrainer } from "./parallel/coordinator.js";
 import { shiftImages } from "./augment.js";
 import { seededRandom } from "./random.js";
@@ -209,7 +219,10 @@ async function startParallel(
   backend: string,
 ): Promise<ParallelTrainer | undefined> {
   const parameters = [...variables.values()].reduce((n, v) => n + v.size, 0);
-  const { workers } = chooseWorkers({ workers: options.workers ?? "auto", backend, parameters, batchSize: options.batchSize, customLoss: options.loss !== undefined });
+  const requested = options.workers ?? "auto";
+  // Counting MACs infers shapes: only where "auto" has to decide.
+  const macsPerSample = requested === "auto" ? stepMacsPerSample(graph) : undefined;
+  const { workers } = chooseWorkers({ workers: requested, backend, parameters, ...(macsPerSample !== undefined ? { macsPerSample } : {}), batchSize: options.batchSize, customLoss: options.loss !== undefined });
   if (workers === 1) return undefined;
   return ParallelTrainer.start({ graph, model, io, variables, workers, backend, seed: options.seed });
 }

@@ -16,6 +16,13 @@ import { workerScript } from "./coordinator.js";
  * unit tests' models (≤ ~60k parameters, LeNet-5 included) stay on one thread.
  */
 export const AUTO_MIN_PARAMETERS = 1_000_000;
+/**
+ * Or a step this heavy (forward multiply-adds of one batch): a conv net with
+ * few parameters and large activations (the ResNet-8 student: 78k parameters,
+ * 1.3 G MACs per batch-128 forward, ~750 ms per step) splits too, while
+ * LeNet-5 (54 M, ~30 ms steps) does not.
+ */
+export const AUTO_MIN_STEP_MACS = 500_000_000;
 export const AUTO_MIN_BATCH = 32;
 
 /**
@@ -60,10 +67,13 @@ export function chooseWorkers(request: {
   readonly workers: number | "auto";
   readonly backend: string;
   readonly parameters: number;
+  /** Forward multiply-adds of one sample (summarize(graph).macs), where known. */
+  readonly macsPerSample?: number;
   readonly batchSize: number;
   readonly customLoss: boolean;
 }, machine: MachineCores = thisMachine()): WorkerChoice {
   const { workers, backend, parameters, batchSize, customLoss } = request;
+  const stepMacs = (request.macsPerSample ?? 0) * batchSize;
   const built = workerScript() !== undefined;
   if (workers !== "auto") {
     if (workers === 1) return { workers };
@@ -84,8 +94,11 @@ export function chooseWorkers(request: {
       reason: machine.physical !== undefined ? `one physical core (${machine.logical} logical CPUs)` : `fewer than ${AUTO_MIN_CPUS} logical CPUs and no core ids to tell cores from hyperthreads`,
     };
   }
-  if (parameters < AUTO_MIN_PARAMETERS || batchSize < AUTO_MIN_BATCH) {
-    return { workers: 1, reason: `step too small (${parameters} parameters, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} and ≥ ${AUTO_MIN_BATCH})` };
+  if ((parameters < AUTO_MIN_PARAMETERS && stepMacs < AUTO_MIN_STEP_MACS) || batchSize < AUTO_MIN_BATCH) {
+    return {
+      workers: 1,
+      reason: `step too small (${parameters} parameters, ${stepMacs} MACs per batch, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} parameters or ≥ ${AUTO_MIN_STEP_MACS} MACs, and batch ≥ ${AUTO_MIN_BATCH})`,
+    };
   }
   if (!built) {
     const reason = "the training worker is not built (run `npm run build` to compile dist/src/train/parallel/worker.js)";

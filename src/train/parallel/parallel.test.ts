@@ -129,6 +129,9 @@ describe("data-parallel training", () => {
     expect(chooseWorkers(big, { logical: AUTO_MIN_CPUS }).workers).toBe(2);
     expect(chooseWorkers(big, { logical: 2 }).reason).toMatch(/no core ids to tell cores from hyperthreads/);
     expect(chooseWorkers({ ...big, parameters: 60_000 }).workers).toBe(1);
+    const twoCores = { logical: 2, physical: 2 };
+    expect(chooseWorkers({ ...big, parameters: 78_000, macsPerSample: 10_000_000 }, twoCores).workers).toBe(2); // ResNet-8-like
+    expect(chooseWorkers({ ...big, parameters: 61_000, macsPerSample: 420_000 }, twoCores).reason).toMatch(/step too small \(61000 parameters, 53760000 MACs per batch/);
     expect(chooseWorkers({ ...big, batchSize: 16 }).workers).toBe(1);
     expect(chooseWorkers({ ...big, customLoss: true }).workers).toBe(1);
     expect(chooseWorkers({ ...big, backend: "webgpu" }).workers).toBe(1);
