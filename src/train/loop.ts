@@ -219,10 +219,9 @@ async function startParallel(
   backend: string,
 ): Promise<ParallelTrainer | undefined> {
   const parameters = [...variables.values()].reduce((n, v) => n + v.size, 0);
-  const requested = options.workers ?? "auto";
-  // Counting MACs infers shapes: only where "auto" has to decide.
-  const macsPerSample = requested === "auto" ? stepMacsPerSample(graph) : undefined;
-  const { workers } = chooseWorkers({ workers: requested, backend, parameters, ...(macsPerSample !== undefined ? { macsPerSample } : {}), batchSize: options.batchSize, customLoss: options.loss !== undefined });
+  // Counting MACs infers shapes: chooseWorkers calls this only when "auto" gets to the step-size test.
+  const macsPerSample = () => stepMacsPerSample(graph);
+  const { workers } = chooseWorkers({ workers: options.workers ?? "auto", backend, parameters, macsPerSample, batchSize: options.batchSize, customLoss: options.loss !== undefined });
   if (workers === 1) return undefined;
   return ParallelTrainer.start({ graph, model, io, variables, workers, backend, seed: options.seed });
 }

@@ -67,13 +67,12 @@ export function chooseWorkers(request: {
   readonly workers: number | "auto";
   readonly backend: string;
   readonly parameters: number;
-  /** Forward multiply-adds of one sample (summarize(graph).macs), where known. */
-  readonly macsPerSample?: number;
+  /** Forward multiply-adds of one sample (summarize(graph).macs), where known; a function is called only when "auto" gets that far. */
+  readonly macsPerSample?: number | (() => number | undefined);
   readonly batchSize: number;
   readonly customLoss: boolean;
 }, machine: MachineCores = thisMachine()): WorkerChoice {
   const { workers, backend, parameters, batchSize, customLoss } = request;
-  const stepMacs = (request.macsPerSample ?? 0) * batchSize;
   const built = workerScript() !== undefined;
   if (workers !== "auto") {
     if (workers === 1) return { workers };
@@ -94,6 +93,8 @@ export function chooseWorkers(request: {
       reason: machine.physical !== undefined ? `one physical core (${machine.logical} logical CPUs)` : `fewer than ${AUTO_MIN_CPUS} logical CPUs and no core ids to tell cores from hyperthreads`,
     };
   }
+  const perSample = typeof request.macsPerSample === "function" ? request.macsPerSample() : request.macsPerSample;
+  const stepMacs = (perSample ?? 0) * batchSize;
   if ((parameters < AUTO_MIN_PARAMETERS && stepMacs < AUTO_MIN_STEP_MACS) || batchSize < AUTO_MIN_BATCH) {
     return {
       workers: 1,
