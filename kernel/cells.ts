@@ -31,6 +31,8 @@ const HOST = "__compactor_kernel__";
 export interface RunHooks {
   /** Where the main thread is, for the control worker's interrupts (stuck-main-thread.ts). */
   setPhase(phase: Phase): void;
+  /** A cell (or user expression) starts running: interrupts meant for earlier ones no longer apply. */
+  startCell(): void;
   /**
    * After a cell was interrupted. vm's break and the worker's termination both
    * unwind the cell without running its `finally` blocks: tfjs scopes and our
@@ -39,7 +41,7 @@ export interface RunHooks {
   afterInterrupt(): void;
 }
 
-const NO_HOOKS: RunHooks = { setPhase: () => {}, afterInterrupt: () => {} };
+const NO_HOOKS: RunHooks = { setPhase: () => {}, startCell: () => {}, afterInterrupt: () => {} };
 const interrupted = () => new InterruptedError("interrupted: the cell stopped; variables defined before it are kept");
 
 export class CellRunner {
@@ -70,6 +72,7 @@ export class CellRunner {
   }
 
   async run(source: string, cellName: string): Promise<CellOutcome> {
+    this.hooks.startCell();
     resetInterrupt();
     this.interruptRequested = false;
     const rewritten = this.preload.rewrite(source);

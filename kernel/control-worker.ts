@@ -27,9 +27,9 @@ export type ControlEvent =
   | { type: "shutdown"; restart: boolean }
   | { type: "log"; line: string }
   /** Interrupt the running cell (the main thread was not in vm, so no signal was sent). */
-  | { type: "interrupt" }
+  | { type: "interrupt"; cell: number }
   /** The main thread's JavaScript was terminated: it was stuck in a cell's code after an await. */
-  | { type: "terminated" }
+  | { type: "terminated"; cell: number }
   | { type: "failed"; reason: string };
 
 const data = workerData as ControlWorkerData;
@@ -40,13 +40,14 @@ const control = new zmq.Router({ linger: 0 });
 const post = (event: ControlEvent) => parentPort!.postMessage(event);
 const breaker = new MainThreadBreaker(data.mainThread, {
   signal: () => process.kill(process.pid, "SIGINT"),
-  message: () => post({ type: "interrupt" }),
+  message: () => post({ type: "interrupt", cell: breaker.cell() }),
   log: (line) => post({ type: "log", line }),
 });
 
 function interruptMainThread(options: { signalled?: boolean } = {}): void {
+  const cell = breaker.cell();
   void breaker.interrupt(options).then(
-    (outcome: InterruptOutcome) => outcome === "terminated" && post({ type: "terminated" }),
+    (outcome: InterruptOutcome) => outcome === "terminated" && post({ type: "terminated", cell }),
     (error: unknown) => post({ type: "log", line: `interrupt: could not stop the main thread: ${(error as Error).message}` }),
   );
 }

@@ -101,6 +101,7 @@ export class Kernel {
       (preload) =>
         new CellRunner(this.compiler, preload, {
           setPhase: (phase) => this.mainThread.setPhase(phase),
+          startCell: () => void this.mainThread.startCell(),
           afterInterrupt: () => void this.resetTfjs(),
         }),
     );
@@ -163,7 +164,9 @@ export class Kernel {
     resolve(String(content.value ?? ""));
   }
 
-  interrupt(): void {
+  /** Stops the running cell; an interrupt the control worker meant for an earlier `cell` is dropped. */
+  interrupt(cell?: number): void {
+    if (cell !== undefined && cell !== this.mainThread.cell) return log(`interrupt: meant for a cell that has ended; the running one goes on`);
     log("interrupt");
     void this.runner?.then((runner) => runner.interrupt());
     if (this.pendingInput) {
@@ -178,9 +181,9 @@ export class Kernel {
    * tfjs's state, whatever was mid-step when it hit is repaired: the send queues,
    * the receive loops, and vm's SIGINT listeners (which vm restores in a `finally`).
    */
-  private async recoverFromTermination(): Promise<void> {
+  private async recoverFromTermination(cell: number): Promise<void> {
     log("interrupt: the cell's code after an await ignored the interrupt; its JavaScript was terminated");
-    this.interrupt();
+    this.interrupt(cell);
     if (!process.listeners("SIGINT").includes(this.onSigint)) process.on("SIGINT", this.onSigint);
     for (const outbox of [this.shellOut, this.iopubOut, this.stdinOut]) outbox.reset();
     this.shellLoop?.revive();
@@ -213,8 +216,8 @@ export class Kernel {
         else if (event.type === "failed") reject(new Error(`heartbeat/control channels: ${event.reason}`));
         else if (event.type === "log") log(event.line);
         else if (event.type === "shutdown") void this.stop(0);
-        else if (event.type === "interrupt") this.interrupt();
-        else if (event.type === "terminated") void this.recoverFromTermination();
+        else if (event.type === "interrupt") this.interrupt(event.cell);
+        else if (event.type === "terminated") void this.recoverFromTermination(event.cell);
       });
       worker.on("error", (error) => reject(error));
     });

@@ -19,6 +19,11 @@
 //     pending promise reaction, so the kernel's loops and vm's restoring of its
 //     SIGINT listeners never run; the next SIGINT then ended the process).
 // After a termination the main thread repairs what termination can break (kernel.ts).
+//
+// Each cell has a serial number in the shared memory too, and every interrupt the
+// worker posts names the cell it was meant for: a message the stuck main thread
+// reads only after that cell has ended (it queues behind the termination) must
+// not stop the next cell.
 import { Session } from "node:inspector";
 
 /** How long the main thread may stay unresponsive after an interrupt before the next step. */
@@ -32,10 +37,11 @@ export type Phase = (typeof PHASE)[keyof typeof PHASE];
 
 const TICKS = 0;
 const PHASE_SLOT = 1;
+const CELL_SLOT = 2;
 
 /** Main thread: the tick counter and phase the worker reads; share `buffer` with it. */
 export class MainThreadState {
-  readonly buffer = new SharedArrayBuffer(8);
+  readonly buffer = new SharedArrayBuffer(12);
   private readonly cells = new Int32Array(this.buffer);
 
   constructor() {
@@ -44,6 +50,16 @@ export class MainThreadState {
 
   setPhase(phase: Phase): void {
     Atomics.store(this.cells, PHASE_SLOT, phase);
+  }
+
+  /** A cell starts: its serial number, which the worker's interrupts carry from now on. */
+  startCell(): number {
+    return Atomics.add(this.cells, CELL_SLOT, 1) + 1;
+  }
+
+  /** The serial number of the cell running now (or of the last one, when idle). */
+  get cell(): number {
+    return Atomics.load(this.cells, CELL_SLOT);
   }
 }
 
@@ -79,6 +95,11 @@ export class MainThreadBreaker {
     // One watch at a time: a second interrupt while the first is being delivered shares its outcome.
     this.running ??= this.watch().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** The serial number of the cell running now, as the main thread last set it. */
+  cell(): number {
+    return Atomics.load(this.cells, CELL_SLOT);
   }
 
   private phase(): Phase {
