@@ -278,8 +278,10 @@ class KernelUnderLoad(unittest.TestCase):
 
     def test_memory_over_500_executes(self):
         cell = 'const words = Array.from({ length: 2000 }, (_, i) => "w" + i); words.join(" ").length'
+        main_heap = 'Math.round(process.memoryUsage().heapUsed / 1048576)'
         for _ in range(50):  # warm up: compiler caches, JIT
             self.run_cell(cell)
+        heap_before = int(self.value_of(main_heap))
 
         def five_hundred():
             before = self.rss_mb()
@@ -290,12 +292,14 @@ class KernelUnderLoad(unittest.TestCase):
             print(f"RSS over 500 executes: {before:.0f} MB -> {after:.0f} MB", file=sys.stderr)
             return after - before
 
-        # After the earlier tests (a 50 MB cell, a 1,000-request burst) V8 may still be growing its heap to
-        # where it settles, once: a leak grows again over the next 500, that settling does not.
-        growth = five_hundred()
-        if growth >= 50:
-            growth = five_hundred()
-        self.assertLess(growth, 50)
+        # The process's RSS also holds the TypeScript converter's heap (its own thread), which after the earlier
+        # tests (tfjs's types imported by a cell) grows and shrinks by 100-200 MB as that isolate collects:
+        # measured 503 -> 511 -> 547 -> 564 -> 711 -> 654 -> 637 MB over six rounds of 250, the main thread's heap
+        # flat at 46-49 MB all along. A leak grows in every round; that breathing does not.
+        growths = [five_hundred() for _ in range(3)]
+        self.assertLess(min(growths), 50, f"RSS grew in every round of 500 executes: {growths} MB")
+        # Cells' own values live on the main thread's heap: it must stay where it was.
+        self.assertLess(int(self.value_of(main_heap)) - heap_before, 20)
 
     # -- restart (last: the kernel is replaced) ---------------------------------------------------
 
