@@ -1,6 +1,8 @@
-// The one module that imports onnxruntime-node (STYLE.md: one adapter per heavy
+// The adapter for onnxruntime-node's sessions (STYLE.md: one adapter per heavy
 // dependency). onnxruntime is the parity reference, the deployment runtime whose
-// latency we report, and the engine for inference that needs no gradients.
+// latency we report, and the engine for inference that needs no gradients. Its
+// one other importer is native-gemm.ts, which calls the native binding
+// synchronously for training's matrix products.
 import * as ort from "onnxruntime-node";
 import { BackendError, GraphError, OptionError } from "../core/errors.js";
 import { encodeModel } from "../formats/onnx/index.js";

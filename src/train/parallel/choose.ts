@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { OptionError } from "../../core/errors.js";
 import { cpuFeatures } from "../../core/cpu-features.js";
+import { nativeGemmAvailable } from "../../runtime/native-gemm.js";
 import { workerScript } from "./coordinator.js";
 
 /**
@@ -71,6 +72,8 @@ export function chooseWorkers(request: {
   readonly macsPerSample?: number | (() => number | undefined);
   readonly batchSize: number;
   readonly customLoss: boolean;
+  /** Whether dense products run on onnxruntime's native GEMM (default: nativeGemmAvailable(), asked only when "auto" gets that far). */
+  readonly nativeGemm?: boolean;
 }, machine: MachineCores = thisMachine()): WorkerChoice {
   const { workers, backend, parameters, batchSize, customLoss } = request;
   const built = workerScript() !== undefined;
@@ -100,6 +103,12 @@ export function chooseWorkers(request: {
       workers: 1,
       reason: `step too small (${parameters} parameters, ${stepMacs} MACs per batch, batch ${batchSize}; needs ≥ ${AUTO_MIN_PARAMETERS} parameters or ≥ ${AUTO_MIN_STEP_MACS} MACs, and batch ≥ ${AUTO_MIN_BATCH})`,
     };
+  }
+  // A step split for its parameters alone is dense products, which onnxruntime's
+  // GEMM already runs on every core: measured on 2 cores (BENCHMARKS.md, issue
+  // 14), the MLP ran 3,944 samples/s on one thread and 2,990 on two workers.
+  if (stepMacs < AUTO_MIN_STEP_MACS && (request.nativeGemm ?? nativeGemmAvailable())) {
+    return { workers: 1, reason: "onnxruntime's native GEMM already runs the dense products on every core" };
   }
   if (!built) {
     const reason = "the training worker is not built (run `npm run build` to compile dist/src/train/parallel/worker.js)";

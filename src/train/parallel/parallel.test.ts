@@ -120,7 +120,10 @@ describe("data-parallel training", () => {
   });
 
   it("\"auto\" keeps small steps, custom losses and other backends on one thread", () => {
-    const big = { workers: "auto" as const, backend: "wasm", parameters: 2_400_000, batchSize: 128, customLoss: false };
+    const big = { workers: "auto" as const, backend: "wasm", parameters: 2_400_000, batchSize: 128, customLoss: false, nativeGemm: false };
+    // Dense products on onnxruntime's GEMM already use every core: a step split only for its parameters stays on one thread.
+    expect(chooseWorkers({ ...big, nativeGemm: true }, { logical: 2, physical: 2 })).toEqual({ workers: 1, reason: "onnxruntime's native GEMM already runs the dense products on every core" });
+    expect(chooseWorkers({ ...big, nativeGemm: true, parameters: 78_000, macsPerSample: 10_000_000 }, { logical: 2, physical: 2 }).workers).toBe(2);
     // Two where a second core exists (the worker is built by the global setup).
     expect(chooseWorkers(big).workers).toBe(hasSecondCore(thisMachine()) ? 2 : 1);
     expect(chooseWorkers(big, { logical: 2, physical: 2 }).workers).toBe(2);

@@ -6,6 +6,7 @@
 //                      place (its gradients' products, dX = dZ·Wᵀ, dW = Xᵀ·dZ).
 // tfjs wasm's BatchMatMul runs a transposed operand 10–20× slower than a
 // plain one; ../gradients/wasm-mat-mul.ts sends its transposed calls here too.
+import { nativeGemmApplies, runGemm } from "../../native-gemm.js";
 import { tf } from "../tf.js";
 import { ACTIVATION_CODE, type ConvActivation, ensureKernel, heapKernels, type HeapKernels, kernelOutput, type KernelSwitch, withScratch } from "./module.js";
 
@@ -25,6 +26,12 @@ export interface MatMulAttrs {
  * a is [rows, inner] or, transposed, [inner, rows]; b is [inner, cols] or [cols, inner].
  */
 export function product(k: HeapKernels, a: number, b: number, out: number, rows: number, inner: number, cols: number, t: MatMulAttrs, bias = 0, activation: ConvActivation = "linear"): void {
+  // Every caller of product() is training (the dense forward while a gradient
+  // is recorded, and the gradients' products): those go to onnxruntime's GEMM.
+  if (nativeGemmApplies(rows, inner, cols)) {
+    runGemm({ memory: k.heap(), a: a / 4, b: b / 4, out: out / 4, rows, inner, cols, ...t, ...(bias !== 0 ? { bias: bias / 4 } : {}), activation });
+    return;
+  }
   withScratch(k, [Math.ceil(cols / 8) * 8 * inner], ([panels]) => {
     k.matmul({
       a, sar: t.transposeA ? 1 : inner, sai: t.transposeA ? rows : 1,
