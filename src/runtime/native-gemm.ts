@@ -64,6 +64,7 @@ export const nativeGemm = {
 
 type Session = InstanceType<typeof binding.InferenceSession>;
 
+/** The one-time check's outcome: undefined before it ran, "" when it passed, else why it failed. */
 let unavailable: string | undefined;
 let threads: number | undefined;
 const sessions = new Map<string, Session>();
@@ -133,12 +134,12 @@ function session(transposeA: boolean, transposeB: boolean, bias: boolean, activa
  */
 export function nativeGemmAvailable(): boolean {
   if (!nativeGemm.enabled) return false;
-  if (unavailable !== undefined) return false;
-  if (sessions.size > 0) return true;
+  if (unavailable !== undefined) return unavailable === "";
   try {
     const m = new Float32Array([1, 2, 3, 4, 0, 0, 0, 0]);
-    runGemm({ memory: m, a: 0, b: 0, out: 4, rows: 2, inner: 2, cols: 2, transposeA: false, transposeB: true });
+    product({ memory: m, a: 0, b: 0, out: 4, rows: 2, inner: 2, cols: 2, transposeA: false, transposeB: true });
     if (m[4] !== 5 || m[5] !== 11 || m[6] !== 11 || m[7] !== 25) throw new Error(`a 2×2 product gave [${[...m.subarray(4)].join(", ")}], not [5, 11, 11, 25]`);
+    unavailable = "";
     return true;
   } catch (error) {
     unavailable = error instanceof Error ? error.message : String(error);
@@ -151,8 +152,7 @@ export function nativeGemmAvailable(): boolean {
 /** Why native products do not run, or undefined when they do. */
 export function nativeGemmUnavailableReason(): string | undefined {
   if (!nativeGemm.enabled) return "switched off (COMPACTOR_NATIVE_GEMM=0)";
-  nativeGemmAvailable();
-  return unavailable;
+  return nativeGemmAvailable() ? undefined : unavailable;
 }
 
 /** Whether a product of this size should go native (available, and big enough to pay for the call). */
@@ -164,9 +164,15 @@ function view(memory: Float32Array, offset: number, length: number, dims: readon
   return new ort.Tensor("float32", memory.subarray(offset, offset + length), dims);
 }
 
-/** out = act(op(a)·op(b) + bias), synchronously, writing into `memory` in place. */
+/** out = act(op(a)·op(b) + bias), synchronously, writing into `memory` in place (counted on nativeGemm). */
 export function runGemm(c: GemmCall): void {
   const started = performance.now();
+  product(c);
+  nativeGemm.runs++;
+  nativeGemm.ms += performance.now() - started;
+}
+
+function product(c: GemmCall): void {
   const { memory, rows, inner, cols } = c;
   const s = session(c.transposeA, c.transposeB, c.bias !== undefined, c.activation ?? "linear");
   const feeds: Record<string, ort.Tensor> = {
@@ -182,6 +188,4 @@ export function runGemm(c: GemmCall): void {
       details: { rows, inner, cols, transposeA: c.transposeA, transposeB: c.transposeB },
     });
   }
-  nativeGemm.runs++;
-  nativeGemm.ms += performance.now() - started;
 }
