@@ -10,9 +10,17 @@
 // every dense conv (tfjs's own input gradient was 72% of a LeNet-5 step);
 // in inference the convs Winograd and the 1×1 kernel do not take (strided
 // and large-kernel ones: ResNet's 7×7 stem and 3×3 stride-2 convs).
+//
+// 3×3 stride-1 convs over channel counts in multiples of 4 run on Winograd
+// (winograd.ts) here too, forward and input gradient (the input gradient of
+// such a conv is itself one: dz convolved with the filter turned 180° and
+// its channels swapped, padded by 2 − each pad). In ResNet-8's step those
+// two were 56 % of the conv time on im2col. The filter gradient stays on
+// im2col.
 import { tf } from "../tf.js";
 import { directConvApplies, runConv2dDirect, runConv2dDirectBackpropFilter } from "./conv2d-direct.js";
 import { ACTIVATION_CODE, type ConvActivation, ensureKernel, heapKernels, type HeapKernels, kernelOutput, type KernelSwitch, preparedWeight, withScratch } from "./module.js";
+import { runWinograd, transformFilter, winogradFilterFloats, winogradFits, type WinogradShape } from "./winograd.js";
 
 export const CONV2D = "CompactorConv2D";
 export const CONV2D_BACKPROP_INPUT = "CompactorConv2DBackpropInput";
@@ -20,6 +28,9 @@ export const CONV2D_BACKPROP_FILTER = "CompactorConv2DBackpropFilter";
 
 /** Switch and counters (runs counts forward calls), for tests and benchmarks. */
 export const ownConv2d: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
+
+/** The Winograd route of this kernel's forward and input gradient: switch and run counts. */
+export const winogradConv = { enabled: true, forwardRuns: 0, inputGradientRuns: 0 };
 
 export interface Conv2dAttrs {
   readonly strides: readonly [number, number];
@@ -50,6 +61,35 @@ export function blockRows(inner: number): number {
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap };
 
+/** The Winograd shape of a conv with this geometry, or undefined where Winograd does not take it. */
+function winogradShape(g: ConvGeometry, pads: readonly [number, number, number, number]): WinogradShape | undefined {
+  if (!winogradConv.enabled || g.KH !== 3 || g.KW !== 3 || g.sh !== 1 || g.sw !== 1) return undefined;
+  const shape: WinogradShape = { N: g.N, H: g.H, W: g.W, C: g.C, K: g.K, pads };
+  return winogradFits(shape) ? shape : undefined;
+}
+
+/**
+ * The input gradient of a 3×3 stride-1 conv as the Winograd conv of dz
+ * (N, OH, OW, K) to C channels, or undefined: its pads are 2 − the
+ * forward's, so forward pads over 2 (which never reach the input) do not fit.
+ */
+function winogradInputGradientShape(g: ConvGeometry, pads: readonly [number, number, number, number]): WinogradShape | undefined {
+  if (!winogradShape(g, pads) || pads.some((p) => p > 2)) return undefined;
+  const [pt, pb, pl, pr] = pads;
+  return { N: g.N, H: g.OH, W: g.OW, C: g.K, K: g.C, pads: [2 - pt, 2 - pb, 2 - pl, 2 - pr] };
+}
+
+/** w' [3, 3, K, C] at `out` from w [3, 3, C, K] at `w`: w'[i][j][k][c] = w[2 − i][2 − j][c][k]. */
+function flipFilter(k: HeapKernels, w: number, out: number, C: number, K: number): void {
+  const heap = k.heap();
+  const [src, dst] = [w / 4, out / 4];
+  for (let t = 0; t < 9; t++) {
+    const from = src + (8 - t) * C * K;
+    const to = dst + t * K * C;
+    for (let c = 0; c < C; c++) for (let kk = 0; kk < K; kk++) heap[to + kk * C + c] = heap[from + c * K + kk];
+  }
+}
+
 const panelFloats = (inner: number, cols: number) => Math.ceil(cols / 8) * 8 * inner;
 const pointwiseGeometry = (g: ConvGeometry) => g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0;
 
@@ -77,8 +117,17 @@ function conv2dKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const block = blockRows(inner);
   const out = kernelOutput([g.N, g.OH, g.OW, g.K], "float32");
   const training = tf.engine().state.gradientDepth > 0;
+  const wino = directConvApplies(g) ? undefined : winogradShape(g, a.pads);
   if (directConvApplies(g)) {
     runConv2dDirect(k, k.offsetOf(x), k.offsetOf(filter), bias ? k.offsetOf(bias) : 0, k.offsetOf(out), ACTIVATION_CODE[a.activation], g);
+  } else if (wino) {
+    // While training every step has new weights: transformed into scratch, not cached.
+    withScratch(k, [training ? winogradFilterFloats(g.C, g.K) : 0], ([scratch]) => {
+      const transform = (source: number, u: number) => transformFilter(k, source, u, g.C, g.K);
+      const u = training ? (transform(k.offsetOf(filter), scratch!), scratch!) : preparedWeight(k, "winograd", filter, winogradFilterFloats(g.C, g.K) * 4, transform);
+      runWinograd(k, wino, k.offsetOf(x), u, bias ? k.offsetOf(bias) : 0, k.offsetOf(out), a.activation);
+    });
+    winogradConv.forwardRuns++;
   } else withScratch(k, [training ? panelFloats(inner, g.K) : 0, pointwiseGeometry(g) ? 0 : block * inner], ([scratch, cols]) => {
     const panels = packedFilter(k, filter, inner, g.K, false, scratch!);
     k.conv2d({ x: k.offsetOf(x), panels, bias: bias ? k.offsetOf(bias) : 0, y: k.offsetOf(out), cols: cols!, block, act: ACTIVATION_CODE[a.activation], ...g });
@@ -95,6 +144,16 @@ export function conv2dBackpropInput(dz: tf.TensorInfo, filter: tf.TensorInfo, xS
   const inner = g.KH * g.KW * g.C;
   const block = blockRows(inner);
   const dx = kernelOutput([...xShape], "float32");
+  const wino = winogradInputGradientShape(g, a.pads);
+  if (wino) {
+    withScratch(k, [9 * g.C * g.K, winogradFilterFloats(g.K, g.C)], ([flipped, u]) => {
+      flipFilter(k, k.offsetOf(filter), flipped!, g.C, g.K);
+      transformFilter(k, flipped!, u!, g.K, g.C);
+      runWinograd(k, wino, k.offsetOf(dz), u!, 0, k.offsetOf(dx), "linear");
+    });
+    winogradConv.inputGradientRuns++;
+    return dx;
+  }
   withScratch(k, [panelFloats(g.K, inner), pointwiseGeometry(g) ? 0 : block * inner], ([scratch, cols]) => {
     const panels = packedFilter(k, filter, inner, g.K, true, scratch!);
     k.conv2dBackpropInput({ dz: k.offsetOf(dz), panels, dx: k.offsetOf(dx), cols: cols!, block, ...g });

@@ -1,14 +1,18 @@
-// Inference-only 3×3 convolution through our Winograd kernel
-// (winograd.c), used by ops/conv.ts in place of tfjs's fused conv when it
-// applies: no gradient being recorded, the wasm backend, a 3×3 filter, stride
-// 1, dilation 1, one group, float32, and channel counts that are multiples of
-// 4. Anything else returns undefined and the caller runs tfjs's kernel.
+// 3×3 stride-1 convolution through our Winograd kernel (winograd.c):
+//  - winogradConv2d, inference only, used by ops/conv.ts in place of tfjs's
+//    fused conv when it applies: no gradient being recorded, the wasm
+//    backend, a 3×3 filter, stride 1, dilation 1, one group, float32, and
+//    channel counts that are multiples of 4. Anything else returns undefined
+//    and the caller runs tfjs's kernel. The transformed filter (36/9 = 4× the
+//    filter's bytes) is made once per filter tensor (module.ts).
+//  - runWinograd, the same computation on heap offsets, which our
+//    differentiable conv (conv2d.ts) calls while training for its forward and
+//    its input gradient, with the filter transformed into scratch each step.
 //
 // The input is copied once, zero-padded, so the kernel needs no bounds
-// checks; the output is written in place. The transformed filter (36/9 = 4×
-// the filter's bytes) is made once per filter tensor (module.ts).
+// checks; the output is written in place.
 import type { tf } from "../tf.js";
-import { ACTIVATION_CODE, type ConvActivation, convDims, heapKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
+import { ACTIVATION_CODE, type ConvActivation, convDims, heapKernels, type HeapKernels, type KernelSwitch, preparedWeight, runOwnKernel, withScratch } from "./module.js";
 
 export const winograd: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
@@ -16,6 +20,69 @@ export const winograd: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 export const TILE_BLOCK = 48;
 
 const padTo8 = (k: number) => Math.ceil(k / 8) * 8;
+
+/** A 3×3 stride-1 conv of x [N, H, W, C] to K channels with pads [top, bottom, left, right]. */
+export interface WinogradShape {
+  readonly N: number;
+  readonly H: number;
+  readonly W: number;
+  readonly C: number;
+  readonly K: number;
+  readonly pads: readonly [number, number, number, number];
+}
+
+/** Floats of the transformed filter of C → K channels. */
+export const winogradFilterFloats = (C: number, K: number) => 36 * padTo8(K) * C;
+
+/** Whether the kernel takes this conv: channels in multiples of 4 and an output. */
+export function winogradFits(s: WinogradShape): boolean {
+  const [pt, pb, pl, pr] = s.pads;
+  return s.C % 4 === 0 && s.K % 4 === 0 && s.N > 0 && s.H + pt + pb > 2 && s.W + pl + pr > 2;
+}
+
+/**
+ * y [N, OH, OW, K] = act(conv(x, w) + bias) for x, the transformed filter u
+ * (winogradFilter's layout) and an optional bias (0: none), all heap offsets.
+ */
+export function runWinograd(k: HeapKernels, s: WinogradShape, x: number, u: number, bias: number, y: number, act: ConvActivation): void {
+  const { N: n, H: h, W: wd, C: c, K: kOut } = s;
+  const [pt, pb, pl, pr] = s.pads;
+  const [oh, ow] = [h + pt + pb - 2, wd + pl + pr - 2];
+  const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
+  const [hp, wp] = [Math.max(h + pt, tilesH * 4 + 2), Math.max(wd + pl, tilesW * 4 + 2)];
+  const kp = padTo8(kOut);
+  // A multiple of 4 (the matrix kernel's rows), no more than the tiles there are.
+  const tb = Math.min(TILE_BLOCK, Math.ceil((n * tilesH * tilesW) / 4) * 4);
+  const sizes = [n * hp * wp * c, 36 * tb * c, 36 * tb * kp];
+  withScratch(k, sizes, ([xp, v, m]) => {
+    // The input, zero-padded: one copy per image row, zeros only where no
+    // input lands (views taken after every allocation).
+    const heap = k.heap();
+    const padded = heap.subarray(xp! / 4, xp! / 4 + sizes[0]!);
+    const [row, paddedRow] = [wd * c, wp * c];
+    const src = x / 4;
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < hp; r++) {
+        const to = (i * hp + r) * paddedRow;
+        const inputRow = r - pt;
+        if (inputRow < 0 || inputRow >= h) {
+          padded.fill(0, to, to + paddedRow);
+          continue;
+        }
+        const from = src + (i * h + inputRow) * row;
+        padded.fill(0, to, to + pl * c);
+        padded.set(heap.subarray(from, from + row), to + pl * c);
+        padded.fill(0, to + pl * c + row, to + paddedRow);
+      }
+    }
+    k.winogradConv({ xp: xp!, u, bias, y, v: v!, m: m!, N: n, Hp: hp, Wp: wp, C: c, K: kOut, Kp: kp, OH: oh, OW: ow, tb, act: ACTIVATION_CODE[act] });
+  });
+}
+
+/** Transforms the HWIO filter [3, 3, C, K] at `w` into `u` (winogradFilterFloats(C, K) floats). */
+export function transformFilter(k: HeapKernels, w: number, u: number, C: number, K: number): void {
+  k.winogradFilter({ g: w, u, C, K, Kp: padTo8(K) });
+}
 
 /**
  * y = act(conv(x, w) + b) for NHWC x [N,H,W,C], HWIO w [3,3,C,K], bias [K],
@@ -31,47 +98,15 @@ export function winogradConv2d(
   activation: ConvActivation,
 ): tf.Tensor4D | undefined {
   const dims = convDims(winograd, x, w, bias, 3);
-  if (!dims || dims.c % 4 !== 0 || strides.some((s) => s !== 1) || dilations.some((d) => d !== 1)) return undefined;
-  const { n, h, w: wd, c, k: kOut } = dims;
+  if (!dims || strides.some((s) => s !== 1) || dilations.some((d) => d !== 1)) return undefined;
+  const shape: WinogradShape = { N: dims.n, H: dims.h, W: dims.w, C: dims.c, K: dims.k, pads };
+  if (!winogradFits(shape)) return undefined;
   const [pt, pb, pl, pr] = pads;
-  const [oh, ow] = [h + pt + pb - 2, wd + pl + pr - 2];
-  if (n === 0 || oh <= 0 || ow <= 0) return undefined;
-
+  const [oh, ow] = [dims.h + pt + pb - 2, dims.w + pl + pr - 2];
   return runOwnKernel(winograd, () => {
     const k = heapKernels();
-    const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
-    const [hp, wp] = [Math.max(h + pt, tilesH * 4 + 2), Math.max(wd + pl, tilesW * 4 + 2)];
-    const kp = padTo8(kOut);
-    // A multiple of 4 (the matrix kernel's rows), no more than the tiles there are.
-    const tb = Math.min(TILE_BLOCK, Math.ceil((n * tilesH * tilesW) / 4) * 4);
-    const u = preparedWeight(k, "winograd", w, 36 * kp * c * 4, (g, out) => k.winogradFilter({ g, u: out, C: c, K: kOut, Kp: kp }));
-    const sizes = [n * hp * wp * c, 36 * tb * c, 36 * tb * kp];
-    const y = withScratch(k, sizes, ([xp, v, m]) => {
-      // The input, zero-padded: one copy per image row, zeros only where no
-      // input lands (views taken after every allocation).
-      const heap = k.heap();
-      const padded = heap.subarray(xp! / 4, xp! / 4 + sizes[0]!);
-      const [row, paddedRow] = [wd * c, wp * c];
-      const src = k.offsetOf(x) / 4;
-      for (let i = 0; i < n; i++) {
-        for (let r = 0; r < hp; r++) {
-          const to = (i * hp + r) * paddedRow;
-          const inputRow = r - pt;
-          if (inputRow < 0 || inputRow >= h) {
-            padded.fill(0, to, to + paddedRow);
-            continue;
-          }
-          const from = src + (i * h + inputRow) * row;
-          padded.fill(0, to, to + pl * c);
-          padded.set(heap.subarray(from, from + row), to + pl * c);
-          padded.fill(0, to + pl * c + row, to + paddedRow);
-        }
-      }
-      const b = bias ? k.offsetOf(bias) : 0;
-      return k.output([n, oh, ow, kOut], (out) =>
-        k.winogradConv({ xp: xp!, u, bias: b, y: out, v: v!, m: m!, N: n, Hp: hp, Wp: wp, C: c, K: kOut, Kp: kp, OH: oh, OW: ow, tb, act: ACTIVATION_CODE[activation] }),
-      );
-    });
-    return y as tf.Tensor4D;
+    const u = preparedWeight(k, "winograd", w, winogradFilterFloats(dims.c, dims.k) * 4, (g, out) => transformFilter(k, g, out, dims.c, dims.k));
+    const b = bias ? k.offsetOf(bias) : 0;
+    return k.output([dims.n, oh, ow, dims.k], (out) => runWinograd(k, shape, k.offsetOf(x), u, b, out, activation)) as tf.Tensor4D;
   });
 }
