@@ -151,10 +151,10 @@ describe("our im2col conv and its gradients (wasm) against tfjs's cpu backend", 
 
 /**
  * 3×3 stride-1 convs over channel counts in multiples of 4, whose forward and
- * input gradient take Winograd (winograd.c): same, asymmetric and no pads,
+ * gradients take Winograd (winograd.c): same, asymmetric and no pads,
  * pad 2 (the input gradient's pads become 0), outputs smaller than a 4×4 tile
  * and with partial tiles, more tiles than one block of 48, and pads over 2,
- * where the forward takes Winograd and the input gradient im2col.
+ * where the input gradient takes im2col.
  */
 const WINOGRAD_CASES: (Case & { readonly inputGradient: boolean })[] = [
   { x: [2, 9, 11, 4], filter: [3, 3, 8], strides: [1, 1], pads: [1, 1, 1, 1], bias: true, activation: "relu", inputGradient: true },
@@ -165,13 +165,14 @@ const WINOGRAD_CASES: (Case & { readonly inputGradient: boolean })[] = [
   { x: [1, 4, 5, 4], filter: [3, 3, 8], strides: [1, 1], pads: [3, 1, 2, 3], bias: true, activation: "linear", inputGradient: false },
 ];
 
-describe("our conv's Winograd route (3×3, stride 1) and its input gradient against tfjs's cpu backend", () => {
+describe("our conv's Winograd route (3×3, stride 1) and its gradients against tfjs's cpu backend", () => {
   for (const c of WINOGRAD_CASES) {
     it(label(c), async () => {
       const want = await valueAndGrads("cpu", inputs(c), reference(c));
-      const [forward, inputGradient] = [winogradConv.forwardRuns, winogradConv.inputGradientRuns];
+      const [forward, inputGradient, filterGradient] = [winogradConv.forwardRuns, winogradConv.inputGradientRuns, winogradConv.filterGradientRuns];
       const got = await valueAndGrads("wasm", inputs(c), ours(c));
       expect(winogradConv.forwardRuns, "the Winograd forward ran").toBeGreaterThan(forward);
+      expect(winogradConv.filterGradientRuns, "the Winograd filter gradient ran").toBeGreaterThan(filterGradient);
       expect(winogradConv.inputGradientRuns > inputGradient, "the Winograd input gradient ran").toBe(c.inputGradient);
       // F(4×4, 3×3)'s transforms (coefficients up to 8 and 1/24) lose a few
       // bits more than a direct sum: measured 2.3e-6 and 4.0e-6 on the two

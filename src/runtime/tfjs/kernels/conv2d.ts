@@ -12,15 +12,15 @@
 // and large-kernel ones: ResNet's 7×7 stem and 3×3 stride-2 convs).
 //
 // 3×3 stride-1 convs over channel counts in multiples of 4 run on Winograd
-// (winograd.ts) here too, forward and input gradient (the input gradient of
-// such a conv is itself one: dz convolved with the filter turned 180° and
-// its channels swapped, padded by 2 − each pad). In ResNet-8's step those
-// two were 56 % of the conv time on im2col. The filter gradient stays on
-// im2col.
+// (winograd.ts) here too: the forward, the input gradient (such a conv's
+// input gradient is itself one: dz convolved with the filter turned 180° and
+// its channels swapped, padded by 2 − each pad) and the filter gradient (the
+// Winograd forward's adjoint, winograd_filter_grad). They are most of
+// ResNet-8's conv time.
 import { tf } from "../tf.js";
 import { directConvApplies, runConv2dDirect, runConv2dDirectBackpropFilter } from "./conv2d-direct.js";
 import { ACTIVATION_CODE, type ConvActivation, ensureKernel, heapKernels, type HeapKernels, kernelOutput, type KernelSwitch, preparedWeight, withScratch } from "./module.js";
-import { runWinograd, transformFilter, winogradFilterFloats, winogradFits, type WinogradShape } from "./winograd.js";
+import { runWinograd, runWinogradFilterGradient, transformFilter, winogradFilterFloats, winogradFits, type WinogradShape } from "./winograd.js";
 
 export const CONV2D = "CompactorConv2D";
 export const CONV2D_BACKPROP_INPUT = "CompactorConv2DBackpropInput";
@@ -29,8 +29,8 @@ export const CONV2D_BACKPROP_FILTER = "CompactorConv2DBackpropFilter";
 /** Switch and counters (runs counts forward calls), for tests and benchmarks. */
 export const ownConv2d: KernelSwitch = { enabled: true, runs: 0, ms: 0 };
 
-/** The Winograd route of this kernel's forward and input gradient: switch and run counts. */
-export const winogradConv = { enabled: true, forwardRuns: 0, inputGradientRuns: 0 };
+/** The Winograd route of this kernel's forward and gradients: switch and run counts. */
+export const winogradConv = { enabled: true, forwardRuns: 0, inputGradientRuns: 0, filterGradientRuns: 0 };
 
 export interface Conv2dAttrs {
   readonly strides: readonly [number, number];
@@ -171,6 +171,12 @@ export function conv2dBackpropFilter(x: tf.TensorInfo, dz: tf.TensorInfo, filter
   const dw = kernelOutput([...filterShape], "float32");
   if (directConvApplies(g)) {
     runConv2dDirectBackpropFilter(k, k.offsetOf(x), k.offsetOf(dz), k.offsetOf(dw), g);
+    return dw;
+  }
+  const wino = winogradShape(g, a.pads);
+  if (wino) {
+    runWinogradFilterGradient(k, wino, k.offsetOf(x), k.offsetOf(dz), k.offsetOf(dw));
+    winogradConv.filterGradientRuns++;
     return dw;
   }
   withScratch(k, [pointwiseGeometry(g) ? 0 : block * inner, panelFloats(block, g.K)], ([cols, panels]) => {

@@ -64,6 +64,40 @@ export interface WinogradConvArgs {
   readonly act: number;
 }
 
+/** The parameters of winograd_filter_grad (winograd.c). */
+export interface WinogradFilterGradArgs {
+  /** const float * */
+  readonly xp: number;
+  /** const float * */
+  readonly dy: number;
+  /** float * */
+  readonly dw: number;
+  /** float * */
+  readonly v: number;
+  /** float * */
+  readonly dm: number;
+  /** float * */
+  readonly du: number;
+  /** int */
+  readonly N: number;
+  /** int */
+  readonly Hp: number;
+  /** int */
+  readonly Wp: number;
+  /** int */
+  readonly C: number;
+  /** int */
+  readonly K: number;
+  /** int */
+  readonly Kp: number;
+  /** int */
+  readonly OH: number;
+  /** int */
+  readonly OW: number;
+  /** int */
+  readonly tb: number;
+}
+
 /** The parameters of pointwise (pointwise.c). */
 export interface PointwiseArgs {
   /** const float * */
@@ -579,6 +613,20 @@ export interface KernelExports {
   winogradConv(args: WinogradConvArgs): void;
 
   /**
+   * The filter gradient of winograd_conv, its adjoint step by step: for each
+   * block of tiles, V from the padded input as in the forward, and dM [36]
+   * from dy's 4×4 tile through the output transform's adjoint (A dy Aᵀ); then
+   * dU_ξ += V_ξᵀ · dM_ξ for each of the 36 points, and finally the filter
+   * transform's adjoint (Gᵀ dU G) gives dw HWIO [3][3][C][K]. Exact as a
+   * gradient of the Winograd forward, which computes the conv exactly.
+   *
+   * xp as winograd_conv's; dy [N][OH][OW][K]. Scratch: v 36·tb·C floats, dm
+   * 36·tb·Kp (dM in the matrix kernel's panels, inner dimension tb), du
+   * 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8.
+   */
+  winogradFilterGrad(args: WinogradFilterGradArgs): void;
+
+  /**
    * 1×1 convolution: x [pixels][C] · panels → y [pixels][K], bias (or 0) and
    * activation fused. Whole blocks of 4 pixels go straight from x to y; the
    * last 1–3 pixels go through scratch (4·C + 4·K floats), zero-padded to a
@@ -713,6 +761,7 @@ export const EXPORTED_FUNCTIONS = {
   pack_panels: "iiii",
   winograd_filter: "iiiii",
   winograd_conv: "iiiiiiiiiiiiiiii",
+  winograd_filter_grad: "iiiiiiiiiiiiiii",
   pointwise: "iiiiiiiii",
   dwconv3x3: "iiiiiiiiiiiiiiff",
   transpose_inner: "iiiii",
@@ -740,6 +789,7 @@ export function bindExports(raw: Readonly<Record<string, unknown>>): KernelExpor
   const packPanels = raw.pack_panels as Raw;
   const winogradFilter = raw.winograd_filter as Raw;
   const winogradConv = raw.winograd_conv as Raw;
+  const winogradFilterGrad = raw.winograd_filter_grad as Raw;
   const pointwise = raw.pointwise as Raw;
   const dwconv3x3 = raw.dwconv3x3 as Raw;
   const transposeInner = raw.transpose_inner as Raw;
@@ -760,6 +810,7 @@ export function bindExports(raw: Readonly<Record<string, unknown>>): KernelExpor
     packPanels: (a) => packPanels(a.w, a.u, a.C, a.K),
     winogradFilter: (a) => winogradFilter(a.g, a.u, a.C, a.K, a.Kp),
     winogradConv: (a) => winogradConv(a.xp, a.u, a.bias, a.y, a.v, a.m, a.N, a.Hp, a.Wp, a.C, a.K, a.Kp, a.OH, a.OW, a.tb, a.act),
+    winogradFilterGrad: (a) => winogradFilterGrad(a.xp, a.dy, a.dw, a.v, a.dm, a.du, a.N, a.Hp, a.Wp, a.C, a.K, a.Kp, a.OH, a.OW, a.tb),
     pointwise: (a) => pointwise(a.x, a.u, a.bias, a.y, a.pixels, a.C, a.K, a.act, a.scratch),
     dwconv3x3: (a) => dwconv3x3(a.in, a.w, a.bias, a.out, a.N, a.H, a.W, a.C, a.OH, a.OW, a.sh, a.sw, a.padT, a.padL, a.lo, a.hi),
     transposeInner: (a) => transposeInner(a.in, a.out, a.N, a.A, a.B),

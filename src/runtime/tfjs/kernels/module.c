@@ -11,7 +11,7 @@
 // float and pointer parameters) and adding its line here; the build refuses
 // a .c file in this folder that is not listed.
 #include "gemm.c"      // the 4×8 matrix kernel; pack_panels
-#include "winograd.c"  // Winograd 3×3: winograd_filter, winograd_conv
+#include "winograd.c"  // Winograd 3×3: winograd_filter, winograd_conv, winograd_filter_grad
 #include "pointwise.c" // 1×1 convolution: pointwise
 #include "depthwise.c" // 3×3 depthwise convolution: dwconv3x3
 #include "transpose.c" // NCHW ↔ NHWC: transpose_inner

@@ -56,6 +56,35 @@ static inline void filter_line(const vf *g, vf *u) {
   u[5] = g[2];
 }
 
+// Input transform of tiles t0 .. t0 + count − 1 (6×6 windows of the padded
+// input xp) into V [36][tb][C], one row per tile and point; rows count ..
+// rows − 1 are zeros.
+static void input_transform(const float *xp, float *v, int t0, int count, int rows, int tb, int tilesH, int tilesW,
+                            int Hp, int Wp, int C) {
+  const vf zero = k(0.f);
+  for (int r = 0; r < rows; r++) {
+    if (r >= count) {
+      for (int xi = 0; xi < XI; xi++)
+        for (int c = 0; c < C; c += 4) wasm_v128_store(v + ((long)xi * tb + r) * C + c, zero);
+      continue;
+    }
+    const int t = t0 + r, n = t / (tilesH * tilesW), th = t / tilesW % tilesH, tw = t % tilesW;
+    const float *base = xp + (((long)n * Hp + th * O) * Wp + tw * O) * C;
+    for (int c = 0; c < C; c += 4) {
+      vf rows6[T][T], line[T], out[T];
+      for (int i = 0; i < T; i++) {
+        for (int j = 0; j < T; j++) line[j] = wasm_v128_load(base + ((long)i * Wp + j) * C + c);
+        input_line(line, rows6[i]);
+      }
+      for (int j = 0; j < T; j++) {
+        for (int i = 0; i < T; i++) line[i] = rows6[i][j];
+        input_line(line, out);
+        for (int i = 0; i < T; i++) wasm_v128_store(v + ((long)(i * T + j) * tb + r) * C + c, out[i]);
+      }
+    }
+  }
+}
+
 // Winograd: filter HWIO [3][3][C][K] → U [36][Kp/8][C][8] (K padded with
 // zeros to Kp, a multiple of 8, in the matrix kernel's panels). C and K are
 // multiples of 4.
@@ -98,28 +127,7 @@ void winograd_conv(const float *xp, const float *u, const float *bias, float *y,
   for (int t0 = 0; t0 < tiles; t0 += tb) {
     const int count = tiles - t0 < tb ? tiles - t0 : tb;
     const int rows = (count + 3) / 4 * 4;
-    // Input transform: each tile's 6×6 window → 36 rows of V, one per point.
-    for (int r = 0; r < rows; r++) {
-      if (r >= count) {
-        for (int xi = 0; xi < XI; xi++)
-          for (int c = 0; c < C; c += 4) wasm_v128_store(v + ((long)xi * tb + r) * C + c, zero);
-        continue;
-      }
-      const int t = t0 + r, n = t / (tilesH * tilesW), th = t / tilesW % tilesH, tw = t % tilesW;
-      const float *base = xp + (((long)n * Hp + th * O) * Wp + tw * O) * C;
-      for (int c = 0; c < C; c += 4) {
-        vf rows6[T][T], line[T], out[T];
-        for (int i = 0; i < T; i++) {
-          for (int j = 0; j < T; j++) line[j] = wasm_v128_load(base + ((long)i * Wp + j) * C + c);
-          input_line(line, rows6[i]);
-        }
-        for (int j = 0; j < T; j++) {
-          for (int i = 0; i < T; i++) line[i] = rows6[i][j];
-          input_line(line, out);
-          for (int i = 0; i < T; i++) wasm_v128_store(v + ((long)(i * T + j) * tb + r) * C + c, out[i]);
-        }
-      }
-    }
+    input_transform(xp, v, t0, count, rows, tb, tilesH, tilesW, Hp, Wp, C);
     for (int xi = 0; xi < XI; xi++)
       gemm(v + (long)xi * tb * C, u + (long)xi * Kp * C, m + (long)xi * tb * Kp, rows, C, Kp, Kp, 0, 0);
     // Output transform: 36 points → a 4×4 tile, clipped at the output's edge.
@@ -145,6 +153,98 @@ void winograd_conv(const float *xp, const float *u, const float *bias, float *y,
             wasm_v128_store(y + (((long)n * OH + oy0 + i) * OW + ox0 + j) * K + kk, val);
           }
         }
+      }
+    }
+  }
+}
+
+// The filter gradient of winograd_conv, its adjoint step by step: for each
+// block of tiles, V from the padded input as in the forward, and dM [36]
+// from dy's 4×4 tile through the output transform's adjoint (A dy Aᵀ); then
+// dU_ξ += V_ξᵀ · dM_ξ for each of the 36 points, and finally the filter
+// transform's adjoint (Gᵀ dU G) gives dw HWIO [3][3][C][K]. Exact as a
+// gradient of the Winograd forward, which computes the conv exactly.
+//
+// xp as winograd_conv's; dy [N][OH][OW][K]. Scratch: v 36·tb·C floats, dm
+// 36·tb·Kp (dM in the matrix kernel's panels, inner dimension tb), du
+// 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8.
+__attribute__((export_name("winograd_filter_grad")))
+void winograd_filter_grad(const float *xp, const float *dy, float *dw, float *v, float *dm, float *du,
+                          int N, int Hp, int Wp, int C, int K, int Kp, int OH, int OW, int tb) {
+  const int tilesH = (OH + O - 1) / O, tilesW = (OW + O - 1) / O;
+  const int tiles = N * tilesH * tilesW;
+  const vf zero = k(0.f), two = k(2.f), four = k(4.f), eight = k(8.f);
+  for (int t0 = 0; t0 < tiles; t0 += tb) {
+    const int count = tiles - t0 < tb ? tiles - t0 : tb;
+    input_transform(xp, v, t0, count, tb, tb, tilesH, tilesW, Hp, Wp, C);
+    // dM in panels: point ξ, tile r, channel kk at dm[ξ][kk / 8][r][kk % 8]; zeros past K and past count.
+    for (int r = 0; r < tb; r++) {
+      const int t = t0 + r, n = t / (tilesH * tilesW), th = t / tilesW % tilesH, tw = t % tilesW;
+      const int oy0 = th * O, ox0 = tw * O;
+      for (int kk = 0; kk < Kp; kk += 4) {
+        float *at = dm + ((long)(kk / 8) * tb + r) * 8 + kk % 8;
+        if (r >= count || kk >= K) {
+          for (int xi = 0; xi < XI; xi++) wasm_v128_store(at + (long)xi * tb * Kp, zero);
+          continue;
+        }
+        // Along the tile's columns, then its rows: m = A d Aᵀ, A's adjoint of output_line.
+        vf cols6[O][T], line[O], out[T];
+        for (int i = 0; i < O; i++) {
+          for (int j = 0; j < O; j++) {
+            const int oy = oy0 + i, ox = ox0 + j;
+            line[j] = oy < OH && ox < OW ? wasm_v128_load(dy + (((long)n * OH + oy) * OW + ox) * K + kk) : zero;
+          }
+          // output_line's adjoint: y0 = m0 + m1 + m2 + m3 + m4, y1 = m1 − m2 + 2m3 − 2m4,
+          // y2 = m1 + m2 + 4m3 + 4m4, y3 = m1 − m2 + 8m3 − 8m4 + m5.
+          const vf s02 = add(line[0], line[2]);
+          cols6[i][0] = line[0];
+          cols6[i][1] = add(add(s02, line[1]), line[3]);
+          cols6[i][2] = sub(s02, add(line[1], line[3]));
+          cols6[i][3] = add(add(line[0], mul(two, line[1])), add(mul(four, line[2]), mul(eight, line[3])));
+          cols6[i][4] = add(sub(line[0], mul(two, line[1])), sub(mul(four, line[2]), mul(eight, line[3])));
+          cols6[i][5] = line[3];
+        }
+        for (int j = 0; j < T; j++) {
+          for (int i = 0; i < O; i++) line[i] = cols6[i][j];
+          const vf s02 = add(line[0], line[2]);
+          out[0] = line[0];
+          out[1] = add(add(s02, line[1]), line[3]);
+          out[2] = sub(s02, add(line[1], line[3]));
+          out[3] = add(add(line[0], mul(two, line[1])), add(mul(four, line[2]), mul(eight, line[3])));
+          out[4] = add(sub(line[0], mul(two, line[1])), sub(mul(four, line[2]), mul(eight, line[3])));
+          out[5] = line[3];
+          for (int i = 0; i < T; i++) wasm_v128_store(at + (long)(i * T + j) * tb * Kp, out[i]);
+        }
+      }
+    }
+    // dU_ξ (C × K) += V_ξᵀ (C × tb) · dM_ξ (tb × K).
+    for (int xi = 0; xi < XI; xi++)
+      gemm_strided(v + (long)xi * tb * C, 1, C, dm + (long)xi * tb * Kp, du + (long)xi * C * K, C, tb, K, K, 0, 0, t0 > 0);
+  }
+  if (tiles == 0)
+    for (long i = 0; i < (long)XI * C * K; i++) du[i] = 0.f;
+  // dw = Gᵀ dU G per channel pair: filter_line's adjoint along both axes.
+  const vf q = k(0.25f), s6 = k(1.f / 6.f), s12 = k(1.f / 12.f), s24 = k(1.f / 24.f);
+  for (int c = 0; c < C; c++) {
+    for (int kk = 0; kk < K; kk += 4) {
+      vf pts[T][T], half[3][T];
+      for (int xi = 0; xi < XI; xi++) pts[xi / T][xi % T] = wasm_v128_load(du + ((long)xi * C + c) * K + kk);
+      // dg0 = u0/4 − u1/6 − u2/6 + u3/24 + u4/24, dg1 = (u2 − u1)/6 + (u3 − u4)/12,
+      // dg2 = (u3 + u4 − u1 − u2)/6 + u5: along the rows (i), then the columns (j).
+      for (int j = 0; j < T; j++) {
+        const vf u0 = pts[0][j], u1 = pts[1][j], u2 = pts[2][j], u3 = pts[3][j], u4 = pts[4][j], u5 = pts[5][j];
+        half[0][j] = add(sub(mul(q, u0), mul(s6, add(u1, u2))), mul(s24, add(u3, u4)));
+        half[1][j] = add(mul(s6, sub(u2, u1)), mul(s12, sub(u3, u4)));
+        half[2][j] = add(mul(s6, sub(add(u3, u4), add(u1, u2))), u5);
+      }
+      for (int i = 0; i < 3; i++) {
+        const vf u0 = half[i][0], u1 = half[i][1], u2 = half[i][2], u3 = half[i][3], u4 = half[i][4], u5 = half[i][5];
+        const vf g[3] = {
+          add(sub(mul(q, u0), mul(s6, add(u1, u2))), mul(s24, add(u3, u4))),
+          add(mul(s6, sub(u2, u1)), mul(s12, sub(u3, u4))),
+          add(mul(s6, sub(add(u3, u4), add(u1, u2))), u5),
+        };
+        for (int j = 0; j < 3; j++) wasm_v128_store(dw + ((long)(i * 3 + j) * C + c) * K + kk, g[j]);
       }
     }
   }

@@ -7,7 +7,8 @@
 //    filter's bytes) is made once per filter tensor (module.ts).
 //  - runWinograd, the same computation on heap offsets, which our
 //    differentiable conv (conv2d.ts) calls while training for its forward and
-//    its input gradient, with the filter transformed into scratch each step.
+//    its input gradient, with the filter transformed into scratch each step;
+//    and runWinogradFilterGradient, its filter gradient.
 //
 // The input is copied once, zero-padded, so the kernel needs no bounds
 // checks; the output is written in place.
@@ -40,42 +41,75 @@ export function winogradFits(s: WinogradShape): boolean {
   return s.C % 4 === 0 && s.K % 4 === 0 && s.N > 0 && s.H + pt + pb > 2 && s.W + pl + pr > 2;
 }
 
+interface WinogradPlan {
+  readonly oh: number;
+  readonly ow: number;
+  readonly tiles: number;
+  /** The padded input's height and width: every tile's 6×6 window inside it. */
+  readonly hp: number;
+  readonly wp: number;
+  readonly kp: number;
+}
+
+function plan(s: WinogradShape): WinogradPlan {
+  const [pt, pb, pl, pr] = s.pads;
+  const [oh, ow] = [s.H + pt + pb - 2, s.W + pl + pr - 2];
+  const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
+  const [hp, wp] = [Math.max(s.H + pt, tilesH * 4 + 2), Math.max(s.W + pl, tilesW * 4 + 2)];
+  return { oh, ow, tiles: s.N * tilesH * tilesW, hp, wp, kp: padTo8(s.K) };
+}
+
+/** Tiles per block: a multiple of 4 (the matrix kernel's rows), no more than the tiles there are. */
+const tileBlock = (p: WinogradPlan, most: number) => Math.min(most, Math.ceil(p.tiles / 4) * 4);
+
+/**
+ * x at heap offset `x` copied zero-padded to [N, hp, wp, C] at `xp`: one copy
+ * per image row, zeros only where no input lands (views taken after every allocation).
+ */
+function copyPadded(k: HeapKernels, s: WinogradShape, p: WinogradPlan, x: number, xp: number): void {
+  const { N: n, H: h, W: wd, C: c } = s;
+  const [pt, , pl] = s.pads;
+  const heap = k.heap();
+  const padded = heap.subarray(xp / 4, xp / 4 + n * p.hp * p.wp * c);
+  const [row, paddedRow] = [wd * c, p.wp * c];
+  const src = x / 4;
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < p.hp; r++) {
+      const to = (i * p.hp + r) * paddedRow;
+      const inputRow = r - pt;
+      if (inputRow < 0 || inputRow >= h) {
+        padded.fill(0, to, to + paddedRow);
+        continue;
+      }
+      const from = src + (i * h + inputRow) * row;
+      padded.fill(0, to, to + pl * c);
+      padded.set(heap.subarray(from, from + row), to + pl * c);
+      padded.fill(0, to + pl * c + row, to + paddedRow);
+    }
+  }
+}
+
 /**
  * y [N, OH, OW, K] = act(conv(x, w) + bias) for x, the transformed filter u
  * (winogradFilter's layout) and an optional bias (0: none), all heap offsets.
  */
 export function runWinograd(k: HeapKernels, s: WinogradShape, x: number, u: number, bias: number, y: number, act: ConvActivation): void {
-  const { N: n, H: h, W: wd, C: c, K: kOut } = s;
-  const [pt, pb, pl, pr] = s.pads;
-  const [oh, ow] = [h + pt + pb - 2, wd + pl + pr - 2];
-  const [tilesH, tilesW] = [Math.ceil(oh / 4), Math.ceil(ow / 4)];
-  const [hp, wp] = [Math.max(h + pt, tilesH * 4 + 2), Math.max(wd + pl, tilesW * 4 + 2)];
-  const kp = padTo8(kOut);
-  // A multiple of 4 (the matrix kernel's rows), no more than the tiles there are.
-  const tb = Math.min(TILE_BLOCK, Math.ceil((n * tilesH * tilesW) / 4) * 4);
-  const sizes = [n * hp * wp * c, 36 * tb * c, 36 * tb * kp];
-  withScratch(k, sizes, ([xp, v, m]) => {
-    // The input, zero-padded: one copy per image row, zeros only where no
-    // input lands (views taken after every allocation).
-    const heap = k.heap();
-    const padded = heap.subarray(xp! / 4, xp! / 4 + sizes[0]!);
-    const [row, paddedRow] = [wd * c, wp * c];
-    const src = x / 4;
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < hp; r++) {
-        const to = (i * hp + r) * paddedRow;
-        const inputRow = r - pt;
-        if (inputRow < 0 || inputRow >= h) {
-          padded.fill(0, to, to + paddedRow);
-          continue;
-        }
-        const from = src + (i * h + inputRow) * row;
-        padded.fill(0, to, to + pl * c);
-        padded.set(heap.subarray(from, from + row), to + pl * c);
-        padded.fill(0, to + pl * c + row, to + paddedRow);
-      }
-    }
-    k.winogradConv({ xp: xp!, u, bias, y, v: v!, m: m!, N: n, Hp: hp, Wp: wp, C: c, K: kOut, Kp: kp, OH: oh, OW: ow, tb, act: ACTIVATION_CODE[act] });
+  const p = plan(s);
+  const tb = tileBlock(p, TILE_BLOCK);
+  withScratch(k, [s.N * p.hp * p.wp * s.C, 36 * tb * s.C, 36 * tb * p.kp], ([xp, v, m]) => {
+    copyPadded(k, s, p, x, xp!);
+    k.winogradConv({ xp: xp!, u, bias, y, v: v!, m: m!, N: s.N, Hp: p.hp, Wp: p.wp, C: s.C, K: s.K, Kp: p.kp, OH: p.oh, OW: p.ow, tb, act: ACTIVATION_CODE[act] });
+  });
+}
+
+/** dw HWIO [3, 3, C, K] at `dw` of the conv of x (heap offset) whose output gradient is dy [N, OH, OW, K]. */
+export function runWinogradFilterGradient(k: HeapKernels, s: WinogradShape, x: number, dy: number, dw: number): void {
+  const p = plan(s);
+  // The forward's block: 24 and 48 tiles measured alike on ResNet-8's shapes, 96 and 192 slower (bench/resnet8-convs.ts).
+  const tb = tileBlock(p, TILE_BLOCK);
+  withScratch(k, [s.N * p.hp * p.wp * s.C, 36 * tb * s.C, 36 * tb * p.kp, 36 * s.C * s.K], ([xp, v, dm, du]) => {
+    copyPadded(k, s, p, x, xp!);
+    k.winogradFilterGrad({ xp: xp!, dy, dw, v: v!, dm: dm!, du: du!, N: s.N, Hp: p.hp, Wp: p.wp, C: s.C, K: s.K, Kp: p.kp, OH: p.oh, OW: p.ow, tb });
   });
 }
 
