@@ -22,7 +22,7 @@ function biasActivationGradKernel({ inputs, attrs }: { inputs: tf.NamedTensorInf
   const rows = dy.shape.reduce((p, d) => p * d, 1) / channels;
   const dz = a.activation === "linear" ? undefined : kernelOutput([...dy.shape], "float32");
   const db = a.bias ? kernelOutput([channels], "float32") : undefined;
-  withScratch(k, [db ? channels : 0], ([part]) => {
+  withScratch(k, [db ? 4 * channels : 0], ([part]) => {
     k.biasActGrad({ dy: k.offsetOf(dy), y: k.offsetOf(y), dz: dz ? k.offsetOf(dz) : 0, db: db ? k.offsetOf(db) : 0, part: part!, rows, K: channels, act: ACTIVATION_CODE[a.activation] });
   });
   return [dz, db].filter((t): t is tf.TensorInfo => t !== undefined);

@@ -725,8 +725,11 @@ export interface KernelExports {
    * For y = act(z) over rows × K (row-major): dz = dy · act′ (relu: y > 0;
    * relu6: 0 < y < 6, as PyTorch's hardtanh; act 0: dz = dy, y unused), written
    * unless dz is 0; db = Σ_rows dz, written unless db is 0, summed in blocks of
-   * 64 rows into part (K floats of scratch) so the rounding error grows with
-   * 64 + rows/64 terms, not with rows.
+   * 64 rows into part (4·K floats of scratch) so the rounding error grows with
+   * 64 + rows/64 terms, not with rows. Rows go 4 at a time as one run of 4·K
+   * floats (a multiple of 4 whatever K is), part holding each of the 4 rows'
+   * sums: with few channels (6: LeNet-5's first conv) every float is in a
+   * vector, not one vector and two scalars per row.
    */
   biasActGrad(args: BiasActGradArgs): void;
 

@@ -4,6 +4,44 @@
 // its gradient once, to its arg-max or spread over its taps.
 #include "simd.h"
 
+// Max pooling whose windows tile the input without overlap or padding (stride
+// = window, every window inside the input; LeNet-5's 2×2 stride 2) and C ≥ 4: every input pixel is
+// in at most one window, so each tap of a window is written once — dy at its
+// first largest input, 0 elsewhere — with no zeroing pass and no scattered
+// adds. Channels go 4 at a time, the last group starting at C − 4 (channels
+// written twice get the same values), so C = 6 runs all-vector.
+static void max_pool_grad_tiled(const float *x, const float *dy, float *dx, int N, int H, int W, int C, int OH, int OW,
+                                int KH, int KW) {
+  const v128_t none = wasm_i32x4_splat(0);
+  for (int n = 0; n < N; n++) {
+    const long image = (long)n * H * W * C;
+    for (int oy = 0; oy < OH; oy++)
+      for (int ox = 0; ox < OW; ox++) {
+        const float *g = dy + (((long)n * OH + oy) * OW + ox) * C;
+        const long first = image + ((long)oy * KH * W + ox * KW) * C;
+        for (int c0 = 0; c0 < C; c0 += 4) {
+          const int c = c0 + 4 <= C ? c0 : C - 4;
+          vf best = wasm_v128_load(x + first + c);
+          for (int iy = 0; iy < KH; iy++)
+            for (int ix = 0; ix < KW; ix++) best = wasm_f32x4_pmax(best, wasm_v128_load(x + first + ((long)iy * W + ix) * C + c));
+          const vf grad = wasm_v128_load(g + c);
+          v128_t found = none;
+          for (int iy = 0; iy < KH; iy++)
+            for (int ix = 0; ix < KW; ix++) {
+              const long at = first + ((long)iy * W + ix) * C + c;
+              const v128_t here = wasm_v128_andnot(wasm_f32x4_eq(wasm_v128_load(x + at), best), found);
+              found = wasm_v128_or(found, here);
+              wasm_v128_store(dx + at, wasm_v128_and(grad, here));
+            }
+        }
+      }
+    // Rows and columns past the last window (H or W not a multiple of the window) get no gradient.
+    for (int iy = 0; iy < H; iy++)
+      for (int ix = iy < OH * KH ? OW * KW : 0; ix < W; ix++)
+        for (int c = 0; c < C; c++) dx[image + ((long)iy * W + ix) * C + c] = 0.f;
+  }
+}
+
 // dx (N, H, W, C) from dy (N, OH, OW, C) for a KH×KW window at strides sh,
 // sw, with pt, pl rows and columns of padding before the input (taps outside
 // it are skipped). Max: each window's gradient goes to its first largest
@@ -12,6 +50,10 @@
 __attribute__((export_name("pool_grad")))
 void pool_grad(const float *x, const float *dy, float *dx, int max, float scale, int N, int H, int W, int C, int OH, int OW,
                int KH, int KW, int sh, int sw, int pt, int pl) {
+  if (max && sh == KH && sw == KW && pt == 0 && pl == 0 && OH * KH <= H && OW * KW <= W && C >= 4) {
+    max_pool_grad_tiled(x, dy, dx, N, H, W, C, OH, OW, KH, KW);
+    return;
+  }
   for (long i = 0; i < (long)N * H * W * C; i++) dx[i] = 0.f;
   const vf s = k(scale);
   for (int n = 0; n < N; n++)
