@@ -2,7 +2,7 @@
 // trainGraph on a tfjs backend (default wasm), plus a per-kernel profile of
 // one training step. Peer: bench/torch_throughput.py in the same run.
 //
-//   npx vite-node bench/train-throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--profile] [--model mlp|lenet5|resnet8] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
+//   npx vite-node bench/train-throughput.ts -- [--backend wasm|cpu] [--steps 30] [--plain-matmul] [--no-winograd] [--profile] [--model mlp|lenet5|resnet8] [--workers 1|2|auto] [--sizes 784-1200-1200-10]
 //
 // --workers N trains data-parallel on N threads (src/train/parallel/; run
 // `npm run build` first: the worker runs from dist/) and adds the per-step
@@ -10,12 +10,17 @@
 //
 // --plain-matmul leaves wasm's own transposed BatchMatMul in place (the
 // "before" measurement); by default our kernels are registered first.
+// --no-winograd keeps training's 3×3 convs on im2col (one thread only: the
+// workers do not see it); COMPACTOR_NATIVE_GEMM=0 keeps dense products on
+// wasm (workers too). The JSON says which were on.
 // Prints one JSON line.
 import { tf } from "../src/runtime/tfjs/tf.js";
 import { initBackend, type BackendChoice } from "../src/runtime/tfjs/backends.js";
 import { compile } from "../src/runtime/tfjs/compile.js";
 import { registerTrainingKernels } from "../src/runtime/tfjs/gradients/index.js";
 import { restoreWasmMatMul } from "../src/runtime/tfjs/gradients/wasm-mat-mul.js";
+import { winogradConv } from "../src/runtime/tfjs/kernels/conv2d.js";
+import { nativeGemm, nativeGemmAvailable } from "../src/runtime/native-gemm.js";
 import { mlp, lenet5 } from "../src/models/zoo.js";
 import { resnet8 } from "./resnet8.js";
 import { trainCompiled } from "../src/train/loop.js";
@@ -65,6 +70,10 @@ async function main(): Promise<void> {
   // initBackend registers our training kernels; the "before" case takes the matmul wrapper out again.
   registerTrainingKernels(info.tfjsName);
   if (flag("plain-matmul")) restoreWasmMatMul();
+  if (flag("no-winograd")) {
+    if (workers !== 1) throw new Error("--no-winograd applies to one thread only (the workers do not see it)");
+    winogradConv.enabled = false;
+  }
   const graph: Graph = model === "lenet5" ? lenet5() : model === "resnet8" ? resnet8() : mlp(sizes);
   const sample = model === "lenet5" ? [1, 28, 28] : model === "resnet8" ? [3, 32, 32] : [784];
   const compiled = await compile(graph, { training: true });
@@ -91,6 +100,8 @@ async function main(): Promise<void> {
       model: model === "mlp" ? `mlp ${sizes.join("-")}` : model,
       backend: info.backend,
       fastMatMul: !flag("plain-matmul"),
+      winograd: winogradConv.enabled,
+      nativeGemm: nativeGemm.enabled && nativeGemmAvailable(),
       workers: metrics.workers,
       batchSize,
       steps,
