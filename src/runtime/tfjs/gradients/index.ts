@@ -12,12 +12,18 @@ import { depthwiseConv2dBackpropFilterConfig } from "./depthwise-conv2d-backprop
 import { depthwiseConv2dBackpropInputConfig } from "./depthwise-conv2d-backprop-input.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
 import { registerWasmMatMul } from "./wasm-mat-mul.js";
+import { reluGradConfig } from "./relu.js";
+import { identityConfig } from "./identity.js";
 
 // Gradients are needed on every backend; tfjs-core does not register them itself.
 await registerAllGradients();
 
 /** Gradients of our own kernels (kernels/), which run on wasm only. */
 for (const config of [compactorConv2dGradConfig, compactorDenseGradConfig, compactorBatchNormGradConfig]) tf.registerGradient(config);
+
+/** tfjs's gradients that ours take over on wasm (each falls back to the one it wraps elsewhere). */
+const tfjsRelu = tf.getGradient("Relu");
+if (tfjsRelu) tf.registerGradient(reluGradConfig(tfjsRelu));
 
 /** Kernels the backend lacks, by backend name. */
 const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({
@@ -30,7 +36,7 @@ const MISSING_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Ob
 
 /** Kernels of the backend that ours replace (same inputs, attrs and results), by backend name. */
 const REPLACED_KERNELS: Readonly<Record<string, readonly tf.KernelConfig[]>> = Object.freeze({
-  wasm: [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, maxPoolGradConfig, avgPoolGradConfig],
+  wasm: [conv2dBackpropInputConfig, conv2dBackpropFilterConfig, maxPoolGradConfig, avgPoolGradConfig, identityConfig],
 });
 
 /** The backend's own kernels that REPLACED_KERNELS took the place of, to put back (restoreBackendKernels). */
