@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { tf } from "../../runtime/tfjs/tf.js";
 import { copyTensorInto } from "../../runtime/tfjs/copy-into.js";
+import { nativeGemmThreads, setNativeGemmThreads } from "../../runtime/native-gemm.js";
 import { TrainingError } from "../../core/errors.js";
 import type { Graph } from "../../graph/types.js";
 import type { TrainableModel } from "../compiled.js";
@@ -51,6 +52,8 @@ export interface ParallelProfile {
   readonly main: { readonly publishMs: number; readonly computeMs: number; readonly waitMs: number; readonly combineMs: number; readonly outsideMs: number };
   /** Worker 1's phases. */
   readonly worker: WorkerTiming;
+  /** Native GEMM threads of the main thread, then of each worker: the cores shared out, not each thread taking all. */
+  readonly nativeGemmThreads: readonly number[];
 }
 
 let lastProfile: ParallelProfile | undefined;
@@ -111,6 +114,9 @@ export class ParallelTrainer {
   private steps = 0;
   private lastEnd: number | undefined;
   private startMs = 0;
+  /** The main thread's native GEMM threads before the run (restored by close) and each thread's during it. */
+  private threadsBefore = 0;
+  private threads: number[] = [];
 
   private constructor(
     private readonly setup: ParallelSetup,
@@ -141,6 +147,12 @@ export class ParallelTrainer {
     const handles: WorkerHandle[] = [];
     const grads: Float32Array[] = [];
     const ready: Promise<FromWorker>[] = [];
+    // Each thread's native GEMM sessions get a share of the cores: with all of
+    // them each, the threads' pools would oversubscribe every core.
+    const threadsBefore = nativeGemmThreads();
+    const share = Math.max(1, Math.floor(threadsBefore / setup.workers));
+    setNativeGemmThreads(share);
+    const threads = [share];
     try {
       // All started before any is awaited, so their wasm instances initialize in parallel.
       for (let index = 1; index < setup.workers; index++) {
@@ -148,16 +160,33 @@ export class ParallelTrainer {
         grads.push(buffer);
         const handle = new WorkerHandle(index, typeof script === "string" ? new Worker(script, { eval: true }) : new Worker(script));
         handles.push(handle);
-        const init = { type: "init", index, graph: setup.graph, backend: setup.backend, gradRegions: gradPlan.regions, weightRegions: weightPlan.regions, weights, grads: buffer, control };
+        const init = {
+          type: "init",
+          index,
+          graph: setup.graph,
+          backend: setup.backend,
+          gradRegions: gradPlan.regions,
+          weightRegions: weightPlan.regions,
+          weights,
+          grads: buffer,
+          control,
+          nativeGemmThreads: share,
+        } as const;
         ready.push(handle.request(init));
       }
-      for (const reply of ready) await reply;
+      for (const reply of ready) {
+        const r = await reply;
+        threads.push(r.type === "ready" ? (r.nativeGemmThreads ?? 0) : 0); // 0: the worker did not say
+      }
     } catch (e) {
       await Promise.all(handles.map((h) => h.close()));
+      setNativeGemmThreads(threadsBefore);
       throw e;
     }
     const trainer = new ParallelTrainer(setup, handles, weightPlan, gradPlan, weights, grads, control);
     trainer.startMs = performance.now() - started;
+    trainer.threadsBefore = threadsBefore;
+    trainer.threads = threads;
     return trainer;
   }
 
@@ -210,6 +239,7 @@ export class ParallelTrainer {
   /** Terminates the workers and keeps the profile. */
   async close(): Promise<void> {
     await Promise.all(this.handles.map((h) => h.close()));
+    if (this.threadsBefore > 0) setNativeGemmThreads(this.threadsBefore);
     if (this.steps > 0) {
       const per = (v: number) => Math.round((v / this.steps) * 100) / 100;
       const t = this.totals;
@@ -218,6 +248,7 @@ export class ParallelTrainer {
         steps: this.steps,
         main: { publishMs: per(t.publishMs), computeMs: per(t.computeMs), waitMs: per(t.waitMs), combineMs: per(t.combineMs), outsideMs: per(t.outsideMs) },
         worker: { copyInMs: per(t.copyInMs), computeMs: per(t.workerComputeMs), copyOutMs: per(t.copyOutMs) },
+        nativeGemmThreads: this.threads,
       };
     }
   }

@@ -15,7 +15,8 @@ import { seededRandom } from "../random.js";
 import { modelIO } from "../preflight.js";
 import { trainGraph } from "../train-graph.js";
 import { disposeGradients } from "../gradients.js";
-import { ParallelTrainer, shardSizes } from "./coordinator.js";
+import { lastParallelProfile, ParallelTrainer, shardSizes } from "./coordinator.js";
+import { nativeGemmThreads } from "../../runtime/native-gemm.js";
 import { AUTO_MIN_CPUS, chooseWorkers, hasSecondCore, thisMachine } from "./choose.js";
 
 /** Class k: a brighter k-th quarter of the sample, on noise. */
@@ -85,7 +86,12 @@ describe("data-parallel training", () => {
     curves.push([]);
     const one = await trainGraph(graph, { ...options, workers: 1, onBatch: losses(curves) });
     curves.push([]);
+    const threads = nativeGemmThreads();
     const two = await trainGraph(graph, { ...options, workers: 2, onBatch: losses(curves) });
+    // Each thread's native GEMM got half the cores (at least one), and the main thread's count came back.
+    const share = Math.max(1, Math.floor(threads / 2));
+    expect(lastParallelProfile()!.nativeGemmThreads).toEqual([share, share]);
+    expect(nativeGemmThreads()).toBe(threads);
     expect(one.metrics.workers).toBe(1);
     expect(two.metrics.workers).toBe(2);
     expect(one.metrics.steps).toBe(3);

@@ -16,6 +16,8 @@ export interface InitMessage {
   readonly weights: Float32Array;
   readonly grads: Float32Array;
   readonly control: Int32Array;
+  /** Threads of the worker's native GEMM sessions: its share of the cores (each thread of the run gets one). */
+  readonly nativeGemmThreads: number;
 }
 
 export interface StepMessage {
@@ -41,7 +43,7 @@ export interface WorkerTiming {
 }
 
 export type FromWorker =
-  | { readonly type: "ready" }
+  | { readonly type: "ready"; readonly nativeGemmThreads?: number }
   | {
       readonly type: "done";
       readonly step: number;

@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { tf } from "../../runtime/tfjs/tf.js";
 import { initBackend, type BackendChoice } from "../../runtime/tfjs/backends.js";
+import { nativeGemmThreads, setNativeGemmThreads } from "../../runtime/native-gemm.js";
 import { compile } from "../../runtime/tfjs/compile.js";
 import { copyTensorInto } from "../../runtime/tfjs/copy-into.js";
 import { modelIO, type ModelIO } from "../preflight.js";
@@ -35,6 +36,7 @@ port.on("message", (message: ToWorker) => {
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "init") {
     await initBackend(message.backend as BackendChoice);
+    setNativeGemmThreads(message.nativeGemmThreads);
     const names = new Set(message.gradRegions.map((r) => r.name));
     const model = await compile(message.graph, { training: true, trainable: (name) => names.has(name) });
     const trainable = new Map<string, tf.Variable>();
@@ -46,7 +48,7 @@ async function handle(message: ToWorker): Promise<void> {
     }
     for (const [name, v] of model.variables) if (!names.has(name)) v.trainable = false;
     session = { init: message, model, io: modelIO(message.graph), trainable };
-    post({ type: "ready" });
+    post({ type: "ready", nativeGemmThreads: nativeGemmThreads() });
     return;
   }
   if (session === undefined) throw new Error("step before init");
