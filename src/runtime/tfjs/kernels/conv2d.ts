@@ -117,8 +117,9 @@ function conv2dKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo {
   const block = blockRows(inner);
   const out = kernelOutput([g.N, g.OH, g.OW, g.K], "float32");
   const training = tf.engine().state.gradientDepth > 0;
-  const wino = directConvApplies(g) ? undefined : winogradShape(g, a.pads);
-  if (directConvApplies(g)) {
+  const direct = directConvApplies(g);
+  const wino = direct ? undefined : winogradShape(g, a.pads);
+  if (direct) {
     runConv2dDirect(k, k.offsetOf(x), k.offsetOf(filter), bias ? k.offsetOf(bias) : 0, k.offsetOf(out), ACTIVATION_CODE[a.activation], g);
   } else if (wino) {
     // While training every step has new weights: transformed into scratch, not cached.

@@ -622,7 +622,8 @@ export interface KernelExports {
    *
    * xp as winograd_conv's; dy [N][OH][OW][K]. Scratch: v 36·tb·C floats, dm
    * 36·tb·Kp (dM in the matrix kernel's panels, inner dimension tb), du
-   * 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8.
+   * 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8;
+   * N, OH and OW at least 1 (the first block writes dU, later ones add to it).
    */
   winogradFilterGrad(args: WinogradFilterGradArgs): void;
 

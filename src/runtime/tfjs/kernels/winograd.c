@@ -43,6 +43,20 @@ static inline void output_line(const vf *m, vf *y) {
   y[3] = add(add(d12, mul(k(8.f), d34)), m[5]);
 }
 
+// The output transform's adjoint on one line d[0..3] into m[0..5]: output_line
+// is y0 = m0 + m1 + m2 + m3 + m4, y1 = m1 − m2 + 2m3 − 2m4, y2 = m1 + m2 +
+// 4m3 + 4m4, y3 = m1 − m2 + 8m3 − 8m4 + m5.
+static inline void output_line_adjoint(const vf *d, vf *m) {
+  const vf two = k(2.f), four = k(4.f), eight = k(8.f);
+  const vf s02 = add(d[0], d[2]);
+  m[0] = d[0];
+  m[1] = add(add(s02, d[1]), d[3]);
+  m[2] = sub(s02, add(d[1], d[3]));
+  m[3] = add(add(d[0], mul(two, d[1])), add(mul(four, d[2]), mul(eight, d[3])));
+  m[4] = add(sub(d[0], mul(two, d[1])), sub(mul(four, d[2]), mul(eight, d[3])));
+  m[5] = d[3];
+}
+
 // Filter transform of one line g[0..2] into u[0..5].
 static inline void filter_line(const vf *g, vf *u) {
   const vf sum = add(g[0], g[2]);
@@ -83,6 +97,15 @@ static void input_transform(const float *xp, float *v, int t0, int count, int ro
       }
     }
   }
+}
+
+// The filter transform's adjoint on one line u[0..5] into g[0..2]:
+// g0 = u0/4 − u1/6 − u2/6 + u3/24 + u4/24, g1 = (u2 − u1)/6 + (u3 − u4)/12,
+// g2 = (u3 + u4 − u1 − u2)/6 + u5.
+static inline void filter_line_adjoint(const vf *u, vf *g) {
+  g[0] = add(sub(mul(k(0.25f), u[0]), mul(k(1.f / 6.f), add(u[1], u[2]))), mul(k(1.f / 24.f), add(u[3], u[4])));
+  g[1] = add(mul(k(1.f / 6.f), sub(u[2], u[1])), mul(k(1.f / 12.f), sub(u[3], u[4])));
+  g[2] = add(mul(k(1.f / 6.f), sub(add(u[3], u[4]), add(u[1], u[2]))), u[5]);
 }
 
 // Winograd: filter HWIO [3][3][C][K] → U [36][Kp/8][C][8] (K padded with
@@ -167,13 +190,14 @@ void winograd_conv(const float *xp, const float *u, const float *bias, float *y,
 //
 // xp as winograd_conv's; dy [N][OH][OW][K]. Scratch: v 36·tb·C floats, dm
 // 36·tb·Kp (dM in the matrix kernel's panels, inner dimension tb), du
-// 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8.
+// 36·C·K. tb is a multiple of 4; C and K multiples of 4, Kp = K rounded up to 8;
+// N, OH and OW at least 1 (the first block writes dU, later ones add to it).
 __attribute__((export_name("winograd_filter_grad")))
 void winograd_filter_grad(const float *xp, const float *dy, float *dw, float *v, float *dm, float *du,
                           int N, int Hp, int Wp, int C, int K, int Kp, int OH, int OW, int tb) {
   const int tilesH = (OH + O - 1) / O, tilesW = (OW + O - 1) / O;
   const int tiles = N * tilesH * tilesW;
-  const vf zero = k(0.f), two = k(2.f), four = k(4.f), eight = k(8.f);
+  const vf zero = k(0.f);
   for (int t0 = 0; t0 < tiles; t0 += tb) {
     const int count = tiles - t0 < tb ? tiles - t0 : tb;
     input_transform(xp, v, t0, count, tb, tb, tilesH, tilesW, Hp, Wp, C);
@@ -187,32 +211,18 @@ void winograd_filter_grad(const float *xp, const float *dy, float *dw, float *v,
           for (int xi = 0; xi < XI; xi++) wasm_v128_store(at + (long)xi * tb * Kp, zero);
           continue;
         }
-        // Along the tile's columns, then its rows: m = A d Aᵀ, A's adjoint of output_line.
+        // Along the tile's rows (each row's 4 columns), then its columns: m = A d Aᵀ.
         vf cols6[O][T], line[O], out[T];
         for (int i = 0; i < O; i++) {
           for (int j = 0; j < O; j++) {
             const int oy = oy0 + i, ox = ox0 + j;
             line[j] = oy < OH && ox < OW ? wasm_v128_load(dy + (((long)n * OH + oy) * OW + ox) * K + kk) : zero;
           }
-          // output_line's adjoint: y0 = m0 + m1 + m2 + m3 + m4, y1 = m1 − m2 + 2m3 − 2m4,
-          // y2 = m1 + m2 + 4m3 + 4m4, y3 = m1 − m2 + 8m3 − 8m4 + m5.
-          const vf s02 = add(line[0], line[2]);
-          cols6[i][0] = line[0];
-          cols6[i][1] = add(add(s02, line[1]), line[3]);
-          cols6[i][2] = sub(s02, add(line[1], line[3]));
-          cols6[i][3] = add(add(line[0], mul(two, line[1])), add(mul(four, line[2]), mul(eight, line[3])));
-          cols6[i][4] = add(sub(line[0], mul(two, line[1])), sub(mul(four, line[2]), mul(eight, line[3])));
-          cols6[i][5] = line[3];
+          output_line_adjoint(line, cols6[i]);
         }
         for (int j = 0; j < T; j++) {
           for (int i = 0; i < O; i++) line[i] = cols6[i][j];
-          const vf s02 = add(line[0], line[2]);
-          out[0] = line[0];
-          out[1] = add(add(s02, line[1]), line[3]);
-          out[2] = sub(s02, add(line[1], line[3]));
-          out[3] = add(add(line[0], mul(two, line[1])), add(mul(four, line[2]), mul(eight, line[3])));
-          out[4] = add(sub(line[0], mul(two, line[1])), sub(mul(four, line[2]), mul(eight, line[3])));
-          out[5] = line[3];
+          output_line_adjoint(line, out);
           for (int i = 0; i < T; i++) wasm_v128_store(at + (long)(i * T + j) * tb * Kp, out[i]);
         }
       }
@@ -221,30 +231,18 @@ void winograd_filter_grad(const float *xp, const float *dy, float *dw, float *v,
     for (int xi = 0; xi < XI; xi++)
       gemm_strided(v + (long)xi * tb * C, 1, C, dm + (long)xi * tb * Kp, du + (long)xi * C * K, C, tb, K, K, 0, 0, t0 > 0);
   }
-  if (tiles == 0)
-    for (long i = 0; i < (long)XI * C * K; i++) du[i] = 0.f;
-  // dw = Gᵀ dU G per channel pair: filter_line's adjoint along both axes.
-  const vf q = k(0.25f), s6 = k(1.f / 6.f), s12 = k(1.f / 12.f), s24 = k(1.f / 24.f);
+  // dw = Gᵀ dU G per channel pair: filter_line's adjoint along the rows, then the columns.
   for (int c = 0; c < C; c++) {
     for (int kk = 0; kk < K; kk += 4) {
-      vf pts[T][T], half[3][T];
-      for (int xi = 0; xi < XI; xi++) pts[xi / T][xi % T] = wasm_v128_load(du + ((long)xi * C + c) * K + kk);
-      // dg0 = u0/4 − u1/6 − u2/6 + u3/24 + u4/24, dg1 = (u2 − u1)/6 + (u3 − u4)/12,
-      // dg2 = (u3 + u4 − u1 − u2)/6 + u5: along the rows (i), then the columns (j).
+      vf line[T], half[3][T], g[3];
       for (int j = 0; j < T; j++) {
-        const vf u0 = pts[0][j], u1 = pts[1][j], u2 = pts[2][j], u3 = pts[3][j], u4 = pts[4][j], u5 = pts[5][j];
-        half[0][j] = add(sub(mul(q, u0), mul(s6, add(u1, u2))), mul(s24, add(u3, u4)));
-        half[1][j] = add(mul(s6, sub(u2, u1)), mul(s12, sub(u3, u4)));
-        half[2][j] = add(mul(s6, sub(add(u3, u4), add(u1, u2))), u5);
+        for (int i = 0; i < T; i++) line[i] = wasm_v128_load(du + ((long)(i * T + j) * C + c) * K + kk);
+        filter_line_adjoint(line, g);
+        for (int a = 0; a < 3; a++) half[a][j] = g[a];
       }
-      for (int i = 0; i < 3; i++) {
-        const vf u0 = half[i][0], u1 = half[i][1], u2 = half[i][2], u3 = half[i][3], u4 = half[i][4], u5 = half[i][5];
-        const vf g[3] = {
-          add(sub(mul(q, u0), mul(s6, add(u1, u2))), mul(s24, add(u3, u4))),
-          add(mul(s6, sub(u2, u1)), mul(s12, sub(u3, u4))),
-          add(mul(s6, sub(add(u3, u4), add(u1, u2))), u5),
-        };
-        for (int j = 0; j < 3; j++) wasm_v128_store(dw + ((long)(i * 3 + j) * C + c) * K + kk, g[j]);
+      for (int a = 0; a < 3; a++) {
+        filter_line_adjoint(half[a], g);
+        for (int b = 0; b < 3; b++) wasm_v128_store(dw + ((long)(a * 3 + b) * C + c) * K + kk, g[b]);
       }
     }
   }

@@ -135,8 +135,7 @@ export function winogradConv2d(
   if (!dims || strides.some((s) => s !== 1) || dilations.some((d) => d !== 1)) return undefined;
   const shape: WinogradShape = { N: dims.n, H: dims.h, W: dims.w, C: dims.c, K: dims.k, pads };
   if (!winogradFits(shape)) return undefined;
-  const [pt, pb, pl, pr] = pads;
-  const [oh, ow] = [dims.h + pt + pb - 2, dims.w + pl + pr - 2];
+  const { oh, ow } = plan(shape);
   return runOwnKernel(winograd, () => {
     const k = heapKernels();
     const u = preparedWeight(k, "winograd", w, winogradFilterFloats(dims.c, dims.k) * 4, (g, out) => transformFilter(k, g, out, dims.c, dims.k));
